@@ -1,0 +1,119 @@
+package mb
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// Action names of the 果盘 API.
+const (
+	ActionNewCard = "mb_newcard"
+	ActionCheck   = "mb_check"
+)
+
+// TimestampLayout is get.timestamp: local time yyyyMMddHHmmss.
+const TimestampLayout = "20060102150405"
+
+// Request is the JSON document POSTed to the endpoint.
+type Request struct {
+	Action Action            `json:"action"`
+	Get    map[string]string `json:"get"`
+	Post   *Post             `json:"post,omitempty"`
+}
+
+// Action names the API action.
+type Action struct {
+	Action string `json:"action"`
+}
+
+// Post is the post group of mb_newcard.
+type Post struct {
+	List []Item `json:"list"`
+}
+
+// Item is one card of mb_newcard's post.list. Optional fields are omitted
+// when empty; numbers are json.Number so their exact decimal text is sent.
+type Item struct {
+	Cardno     string      `json:"cardno"`
+	Password   string      `json:"password"`
+	Extid      string      `json:"extid"`
+	Name       string      `json:"name"`
+	Phone      string      `json:"phone"`
+	Sex        json.Number `json:"sex"`
+	Birthday   string      `json:"birthday,omitempty"`
+	Level      json.Number `json:"level,omitempty"`
+	Balance    json.Number `json:"balance,omitempty"`
+	Points     json.Number `json:"points,omitempty"`
+	Subject    string      `json:"subject,omitempty"`
+	ExtInfo    string      `json:"ext_info,omitempty"`
+	Expirydate string      `json:"expirydate,omitempty"`
+	IDNumber   string      `json:"idnumber,omitempty"`
+}
+
+// Response is the platform's answer to every action. Decoding is lenient:
+// status, type, msid and the items' id and balance come as string or number.
+type Response struct {
+	Status Flex       `json:"status"`
+	Info   string     `json:"info"`
+	Type   Flex       `json:"type,omitempty"`
+	List   []RespItem `json:"list,omitempty"`
+	Msid   Flex       `json:"msid,omitempty"`
+
+	ServerTimestamp Flex   `json:"server_timestamp,omitempty"`
+	ServerTime      string `json:"server_time,omitempty"`
+}
+
+// OK reports whether status is 1.
+func (r *Response) OK() bool { return r.Status == "1" }
+
+// RespItem is one card of an answer's list. Older servers spell cardno as
+// carno; CardNo returns whichever came.
+type RespItem struct {
+	ID      Flex `json:"id"`
+	Cardno  Flex `json:"cardno,omitempty"`
+	Carno   Flex `json:"carno,omitempty"`
+	Mbno    Flex `json:"mbno,omitempty"`
+	Pwd     Flex `json:"pwd,omitempty"`
+	Extid   Flex `json:"extid,omitempty"`
+	Balance Flex `json:"balance,omitempty"`
+}
+
+// CardNo returns cardno, or carno from older servers.
+func (it *RespItem) CardNo() string {
+	if it.Cardno != "" {
+		return string(it.Cardno)
+	}
+	return string(it.Carno)
+}
+
+// Flex is a scalar that arrives as a JSON string, number, boolean or null,
+// kept as its exact text (numbers never pass through float64). It marshals
+// as a string.
+type Flex string
+
+// UnmarshalJSON accepts "abc", 123, 12.50, true and null.
+func (f *Flex) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || bytes.Equal(b, []byte("null")):
+		*f = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = Flex(s)
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return err
+		}
+		*f = Flex(n)
+	case bytes.Equal(b, []byte("true")), bytes.Equal(b, []byte("false")):
+		*f = Flex(b)
+	default:
+		return fmt.Errorf("mb: want a string or number, got %.20s", b)
+	}
+	return nil
+}

@@ -1,0 +1,13 @@
+// Package roster reads card rosters: .xlsx workbooks streamed row by row
+// with excelize, and CSV/TXT files in UTF-8, UTF-16 or GB18030 with `,` `;`
+// or tab delimiters (SPEC §2).
+//
+// A Reader finds the header row (the first non-empty row), maps its columns
+// to validate.Fields through the aliases of SPEC §3 and --map, and then
+// yields one Row per non-blank roster row, each carrying the row number the
+// user sees in Excel (for CSV, the line on which the record starts). Cells
+// are what the user typed: a phone stored as a number reads 15606132502, an
+// Excel date or a serial in a date column becomes a KindDate cell.
+//
+// A Reader is not safe for concurrent use.
+package roster

@@ -1,0 +1,27 @@
+package roster
+
+import "github.com/cardimport/cardimport/validate"
+
+// Options configure Open.
+type Options struct {
+	Sheet    string            // xlsx sheet (--sheet); "" means the first visible sheet
+	Encoding string            // csv: auto (default), utf-8, utf-16, gbk, gb18030 (--encoding)
+	Map      map[string]string // --map: header as written → field name; wins over aliases
+}
+
+// Column is one column of the header row.
+type Column struct {
+	Index  int            // 0-based position in the row
+	Letter string         // spreadsheet letter: A, B, …, AA
+	Name   string         // the header as the user wrote it
+	Field  validate.Field // validate.NoField when the header names no field
+	// Numeric is set for an xlsx column whose sampled cells are stored as
+	// numbers: leading zeros of card numbers there are already lost.
+	Numeric bool
+}
+
+// Row is one non-blank roster row.
+type Row struct {
+	Line  int             // row number as the user sees it (CSV: line where the record starts)
+	Cells []validate.Cell // one per header column, in column order
+}

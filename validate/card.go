@@ -1,0 +1,53 @@
+package validate
+
+// Target is the card platform a roster is issued on.
+type Target string
+
+// The platforms of SPEC §4 and §8.
+const (
+	TargetMB    Target = "mb"    // 果盘 mb_newcard
+	TargetSandy Target = "sandy" // member-cjb
+)
+
+// ParseTarget checks a --target value.
+func ParseTarget(s string) (Target, bool) {
+	switch t := Target(s); t {
+	case TargetMB, TargetSandy:
+		return t, true
+	}
+	return "", false
+}
+
+// Required returns the fields a roster must have a column for, and every
+// row a value in, on target t (SPEC §3: cardno, password and extid are
+// required for mb; for sandy only cardno).
+func Required(t Target) []Field {
+	if t == TargetSandy {
+		return []Field{Cardno, Name, Phone, Sex}
+	}
+	return []Field{Cardno, Password, Extid, Name, Phone, Sex}
+}
+
+// Card is a valid roster row, normalised to what is sent to the platform.
+// Optional fields are "" when absent (and then never sent), except Balance
+// and Points which say so with HasBalance and HasPoints.
+type Card struct {
+	Cardno   string
+	Password string
+	Extid    string
+	Name     string
+	Phone    string // national significant digits: 15606132502
+	Sex      int    // 1 male, 0 female
+	Birthday string // YYYYMMDD
+	// Level is the level as sent: "1".."5" on mb; on sandy the cardLevelID
+	// when Options.Levels resolved it, else the roster's text.
+	Level      string
+	Balance    Money
+	HasBalance bool
+	Points     string // decimal digits, no leading zeros
+	HasPoints  bool
+	Expirydate string // YYYYMMDD, or 1day/1week/1month/1year
+	IDNumber   string // upper-case X
+	Subject    string
+	ExtInfo    string
+}

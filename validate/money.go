@@ -1,0 +1,149 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Money is an exact amount of yuan with at most two decimal places, held in
+// fen (1/100 yuan). It never passes through float64.
+type Money struct {
+	Fen int64
+}
+
+// maxFen bounds amounts so that sums over a million rows cannot overflow.
+const maxFen = 1e12 * 100
+
+// Errors of ParseMoney, for callers that word their own messages.
+var (
+	ErrMoneySyntax    = errors.New("not a number")
+	ErrMoneyNegative  = errors.New("negative")
+	ErrMoneyPrecision = errors.New("more than 2 decimal places")
+	ErrMoneyRange     = errors.New("too large")
+)
+
+// ParseMoney parses a decimal amount: "100", "100.8", "1,234.56", "¥88",
+// "￥ 88.00", "-0" is 0. Thousands separators must group by three.
+func ParseMoney(s string) (Money, error) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimLeft(s, "¥￥")
+	s = strings.TrimSpace(s)
+	neg := false
+	if strings.HasPrefix(s, "-") {
+		neg, s = true, s[1:]
+	} else if strings.HasPrefix(s, "+") {
+		s = s[1:]
+	}
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if intPart == "" && (!hasDot || frac == "") {
+		return Money{}, ErrMoneySyntax
+	}
+	if strings.Contains(intPart, ",") {
+		groups := strings.Split(intPart, ",")
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return Money{}, ErrMoneySyntax
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return Money{}, ErrMoneySyntax
+			}
+		}
+		intPart = strings.Join(groups, "")
+	}
+	if !allDigits(intPart) || !allDigits(frac) || (hasDot && frac == "") {
+		return Money{}, ErrMoneySyntax
+	}
+	frac = strings.TrimRight(frac, "0")
+	if len(frac) > 2 {
+		return Money{}, ErrMoneyPrecision
+	}
+	intPart = strings.TrimLeft(intPart, "0")
+	if len(intPart) > 13 {
+		return Money{}, ErrMoneyRange
+	}
+	var yuan int64
+	if intPart != "" {
+		yuan, _ = strconv.ParseInt(intPart, 10, 64)
+	}
+	fen := yuan * 100
+	if frac != "" {
+		f, _ := strconv.ParseInt((frac + "0")[:2], 10, 64)
+		fen += f
+	}
+	if fen > maxFen {
+		return Money{}, ErrMoneyRange
+	}
+	if neg && fen != 0 {
+		return Money{}, ErrMoneyNegative
+	}
+	return Money{Fen: fen}, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// String formats the amount in its shortest exact form: 100, 100.8, 100.88.
+// It is also the JSON number text sent to the platform.
+func (m Money) String() string {
+	sign := ""
+	fen := m.Fen
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	yuan, rest := fen/100, fen%100
+	switch {
+	case rest == 0:
+		return fmt.Sprintf("%s%d", sign, yuan)
+	case rest%10 == 0:
+		return fmt.Sprintf("%s%d.%d", sign, yuan, rest/10)
+	default:
+		return fmt.Sprintf("%s%d.%02d", sign, yuan, rest)
+	}
+}
+
+// Fixed formats the amount with exactly two decimals: 100.00.
+func (m Money) Fixed() string {
+	sign := ""
+	fen := m.Fen
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}
+
+// Add returns m+n, saturating instead of overflowing.
+func (m Money) Add(n Money) Money {
+	if n.Fen > 0 && m.Fen > math.MaxInt64-n.Fen {
+		return Money{Fen: math.MaxInt64}
+	}
+	return Money{Fen: m.Fen + n.Fen}
+}
+
+// ParseAmount reads an amount a platform returned: a JSON number or string
+// such as 1420, "1420.00", 14493.8 or "". Unlike ParseMoney it accepts
+// negative amounts and more decimal places as long as they are zeros.
+// "" and "null" are zero with ok false.
+func ParseAmount(s string) (m Money, ok bool, err error) {
+	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), `"`))
+	if s == "" || s == "null" {
+		return Money{}, false, nil
+	}
+	neg := strings.HasPrefix(s, "-")
+	m, err = ParseMoney(strings.TrimPrefix(s, "-"))
+	if err != nil {
+		return Money{}, false, fmt.Errorf("amount %q: %w", s, err)
+	}
+	if neg {
+		m.Fen = -m.Fen
+	}
+	return m, true, nil
+}
