@@ -12,10 +12,14 @@ const (
 	StatusExists   Status = "exists"   // the platform already has the card
 	StatusUnknown  Status = "unknown"  // sent, and the outcome could not be verified
 	StatusValid    Status = "valid"    // validate only: the row would be sent
+	// StatusPending: a valid row the run did not send (interrupted, stopped,
+	// or out of error budget); the next run sends it. Not in SPEC §9, which
+	// has no word for a row that was never sent.
+	StatusPending Status = "pending"
 )
 
 // Statuses lists every status in the order summaries print them.
-var Statuses = []Status{StatusIssued, StatusSkipped, StatusValid, StatusInvalid, StatusRejected, StatusExists, StatusUnknown}
+var Statuses = []Status{StatusIssued, StatusSkipped, StatusValid, StatusInvalid, StatusRejected, StatusExists, StatusUnknown, StatusPending}
 
 // Columns are the report's columns, in order (SPEC §9).
 var Columns = []string{"source", "row", "status", "cardno", "extid", "name", "phone", "mbno", "id", "balance", "attempts", "message"}
@@ -54,14 +58,19 @@ type Generated struct {
 var GeneratedColumns = []string{"batch", "status", "id", "cardno", "mbno", "password", "extid", "balance", "message"}
 
 // MaskPhone hides the middle of a phone number: 13800135678 → 138****5678.
-// Numbers too short to mask meaningfully keep only their last two digits.
+// Numbers of 11 or more characters keep their first 3 and last 4, numbers
+// of 8 to 10 (Hong Kong, Macau) their first 2 and last 2, shorter numbers
+// only their last two; so from six characters on at least four are hidden.
+// The mask is always four stars: it does not tell the length.
 func MaskPhone(p string) string {
 	r := []rune(p)
 	switch n := len(r); {
 	case n == 0:
 		return ""
-	case n >= 7:
+	case n >= 11:
 		return string(r[:3]) + "****" + string(r[n-4:])
+	case n >= 8:
+		return string(r[:2]) + "****" + string(r[n-2:])
 	case n > 2:
 		return "****" + string(r[n-2:])
 	default:

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Money is an exact amount of yuan with at most two decimal places, held in
@@ -26,60 +27,76 @@ var (
 )
 
 // ParseMoney parses a decimal amount: "100", "100.8", "1,234.56", "¥88",
-// "￥ 88.00", "-0" is 0. Thousands separators must group by three.
+// "￥ 88.00", "-0" is 0. Thousands separators must group by three. A sign
+// may stand before or after the currency symbol: "-¥5" is negative, as is
+// "¥-5".
 func ParseMoney(s string) (Money, error) {
-	s = strings.TrimSpace(s)
-	s = strings.TrimLeft(s, "¥￥")
-	s = strings.TrimSpace(s)
-	neg := false
-	if strings.HasPrefix(s, "-") {
-		neg, s = true, s[1:]
-	} else if strings.HasPrefix(s, "+") {
-		s = s[1:]
-	}
-	intPart, frac, hasDot := strings.Cut(s, ".")
-	if intPart == "" && (!hasDot || frac == "") {
-		return Money{}, ErrMoneySyntax
-	}
-	if strings.Contains(intPart, ",") {
-		groups := strings.Split(intPart, ",")
-		if len(groups[0]) == 0 || len(groups[0]) > 3 {
-			return Money{}, ErrMoneySyntax
-		}
-		for _, g := range groups[1:] {
-			if len(g) != 3 {
-				return Money{}, ErrMoneySyntax
-			}
-		}
-		intPart = strings.Join(groups, "")
-	}
-	if !allDigits(intPart) || !allDigits(frac) || (hasDot && frac == "") {
-		return Money{}, ErrMoneySyntax
-	}
-	frac = strings.TrimRight(frac, "0")
-	if len(frac) > 2 {
-		return Money{}, ErrMoneyPrecision
-	}
-	intPart = strings.TrimLeft(intPart, "0")
-	if len(intPart) > 13 {
-		return Money{}, ErrMoneyRange
-	}
-	var yuan int64
-	if intPart != "" {
-		yuan, _ = strconv.ParseInt(intPart, 10, 64)
-	}
-	fen := yuan * 100
-	if frac != "" {
-		f, _ := strconv.ParseInt((frac + "0")[:2], 10, 64)
-		fen += f
-	}
-	if fen > maxFen {
-		return Money{}, ErrMoneyRange
+	fen, neg, err := parseDecimal(s)
+	if err != nil {
+		return Money{}, err
 	}
 	if neg && fen != 0 {
 		return Money{}, ErrMoneyNegative
 	}
 	return Money{Fen: fen}, nil
+}
+
+// parseDecimal reads an amount's sign and magnitude in fen.
+func parseDecimal(s string) (fen int64, neg bool, err error) {
+	s = strings.TrimSpace(s)
+	signed, currency := false, false
+	for s != "" {
+		if !currency && (strings.HasPrefix(s, "¥") || strings.HasPrefix(s, "￥")) {
+			_, size := utf8.DecodeRuneInString(s)
+			s, currency = s[size:], true
+		} else if !signed && (s[0] == '-' || s[0] == '+') {
+			neg, s, signed = s[0] == '-', s[1:], true
+		} else {
+			break
+		}
+		s = strings.TrimSpace(s)
+	}
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if intPart == "" && (!hasDot || frac == "") {
+		return 0, false, ErrMoneySyntax
+	}
+	if strings.Contains(intPart, ",") {
+		groups := strings.Split(intPart, ",")
+		// "0,123" is no thousands grouping (it may be a decimal comma).
+		if len(groups[0]) == 0 || len(groups[0]) > 3 || groups[0][0] == '0' {
+			return 0, false, ErrMoneySyntax
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, false, ErrMoneySyntax
+			}
+		}
+		intPart = strings.Join(groups, "")
+	}
+	if !allDigits(intPart) || !allDigits(frac) || (hasDot && frac == "") {
+		return 0, false, ErrMoneySyntax
+	}
+	frac = strings.TrimRight(frac, "0")
+	if len(frac) > 2 {
+		return 0, false, ErrMoneyPrecision
+	}
+	intPart = strings.TrimLeft(intPart, "0")
+	if len(intPart) > 13 {
+		return 0, false, ErrMoneyRange
+	}
+	var yuan int64
+	if intPart != "" {
+		yuan, _ = strconv.ParseInt(intPart, 10, 64)
+	}
+	fen = yuan * 100
+	if frac != "" {
+		f, _ := strconv.ParseInt((frac + "0")[:2], 10, 64)
+		fen += f
+	}
+	if fen > maxFen {
+		return 0, false, ErrMoneyRange
+	}
+	return fen, neg, nil
 }
 
 func allDigits(s string) bool {
@@ -94,12 +111,7 @@ func allDigits(s string) bool {
 // String formats the amount in its shortest exact form: 100, 100.8, 100.88.
 // It is also the JSON number text sent to the platform.
 func (m Money) String() string {
-	sign := ""
-	fen := m.Fen
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	yuan, rest := fen/100, fen%100
+	sign, yuan, rest := m.parts()
 	switch {
 	case rest == 0:
 		return fmt.Sprintf("%s%d", sign, yuan)
@@ -112,18 +124,27 @@ func (m Money) String() string {
 
 // Fixed formats the amount with exactly two decimals: 100.00.
 func (m Money) Fixed() string {
-	sign := ""
-	fen := m.Fen
-	if fen < 0 {
+	sign, yuan, rest := m.parts()
+	return fmt.Sprintf("%s%d.%02d", sign, yuan, rest)
+}
+
+// parts splits the amount into sign, yuan and fen, in unsigned arithmetic
+// so that the most negative amount formats too.
+func (m Money) parts() (sign string, yuan, rest uint64) {
+	fen := uint64(m.Fen)
+	if m.Fen < 0 {
 		sign, fen = "-", -fen
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+	return sign, fen / 100, fen % 100
 }
 
 // Add returns m+n, saturating instead of overflowing.
 func (m Money) Add(n Money) Money {
-	if n.Fen > 0 && m.Fen > math.MaxInt64-n.Fen {
+	switch {
+	case n.Fen > 0 && m.Fen > math.MaxInt64-n.Fen:
 		return Money{Fen: math.MaxInt64}
+	case n.Fen < 0 && m.Fen < math.MinInt64-n.Fen:
+		return Money{Fen: math.MinInt64}
 	}
 	return Money{Fen: m.Fen + n.Fen}
 }
@@ -137,13 +158,12 @@ func ParseAmount(s string) (m Money, ok bool, err error) {
 	if s == "" || s == "null" {
 		return Money{}, false, nil
 	}
-	neg := strings.HasPrefix(s, "-")
-	m, err = ParseMoney(strings.TrimPrefix(s, "-"))
+	fen, neg, err := parseDecimal(s)
 	if err != nil {
 		return Money{}, false, fmt.Errorf("amount %q: %w", s, err)
 	}
 	if neg {
-		m.Fen = -m.Fen
+		fen = -fen
 	}
-	return m, true, nil
+	return Money{Fen: fen}, true, nil
 }

@@ -9,5 +9,12 @@
 // are what the user typed: a phone stored as a number reads 15606132502, an
 // Excel date or a serial in a date column becomes a KindDate cell.
 //
-// A Reader is not safe for concurrent use.
+// Errors are *Error values locating the file, sheet, row and column, and
+// wrapping sentinels (ErrUnsupportedFormat, ErrEmpty, ErrMissingColumn…)
+// for errors.Is. Only ErrBadRecord (one unparsable CSV line) lets reading
+// go on; every other error from Next is fatal and sticky. Nothing is
+// dropped silently: a row either comes out of Next or is named in an error.
+//
+// A Reader is not safe for concurrent use; the Rows it returns belong to
+// the caller and may be sent to other goroutines.
 package roster

@@ -1,0 +1,349 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/cardimport/cardimport/importer"
+	"github.com/cardimport/cardimport/importer/journal"
+	"github.com/cardimport/cardimport/importer/roster"
+	"github.com/cardimport/cardimport/report"
+	"github.com/cardimport/cardimport/validate"
+)
+
+const importAbout = `Validates every row of the rosters, issues the valid rows on the platform
+in batches (concurrently, under a rate limit, never twice), and writes a
+reconciliation report with one line per roster row.
+
+With --endpoint sandbox (the default) a built-in simulator answers and
+nothing real is issued. Against a real platform, secrets come from the
+environment or the config file, never from flags: CARDIMPORT_APIKEY and
+CARDIMPORT_APPSECRET (mb), CARDIMPORT_SANDY_TOKEN (sandy).`
+
+// importOptions are the flags of cardimport import.
+type importOptions struct {
+	roster   rosterOptions
+	out      outputOptions
+	platform platformOptions
+
+	journal            string
+	maxErrors          string
+	allowRechargeBonus bool
+}
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	c := newCommand("import", "ROSTER [ROSTER...] [flags]", importAbout)
+	var o importOptions
+	o.roster.register(c.fs)
+	o.out.register(c.fs, true)
+	o.platform.register(c.fs)
+	c.fs.StringVar(&o.journal, "journal", "", "journal `path` (default cardimport.db in the report's folder)")
+	c.fs.StringVar(&o.maxErrors, "max-errors", "", "stop sending once this many rows are invalid or rejected: `N` or N%")
+	c.fs.BoolVar(&o.allowRechargeBonus, "allow-recharge-bonus", false, "sandy: migrate balances even through a recharge rule that adds bonus money or points")
+	if err := c.parse(e, args, true); err != nil {
+		return err
+	}
+	if len(c.args) == 0 {
+		return usagef("no roster given")
+	}
+	target, err := o.roster.check()
+	if err != nil {
+		return err
+	}
+	if err := o.platform.check(); err != nil {
+		return err
+	}
+	budget, err := importer.ParseBudget(o.maxErrors)
+	if err != nil {
+		return usageError{err}
+	}
+	if err := checkReportPaths(&o.out, c.args); err != nil {
+		return err
+	}
+	if o.journal == "" {
+		o.journal = defaultJournal(o.out.report)
+	}
+
+	log := newLogger(e, o.out)
+	rosters, err := openRosters(c.args, o.roster, target, log)
+	if err != nil {
+		return err
+	}
+	defer closeRosters(rosters)
+
+	conn, err := connect(ctx, e, log, target, o.platform, c.secrets, o.allowRechargeBonus)
+	if err != nil {
+		return err
+	}
+	defer conn.close()
+
+	jr, err := openJournal(ctx, o.journal, target, conn, "import")
+	if err != nil {
+		return err
+	}
+	defer jr.Close()
+
+	return runPipeline(ctx, e, log, pipeline{
+		command:     "import",
+		target:      target,
+		rosters:     rosters,
+		ro:          o.roster,
+		out:         o.out,
+		conn:        conn,
+		journal:     jr,
+		journalPath: o.journal,
+		batchSize:   o.platform.batchSize,
+		concurrency: o.platform.concurrency,
+		timeout:     o.platform.timeout,
+		budget:      budget,
+	})
+}
+
+// pipeline is everything runPipeline needs, for import and validate alike.
+type pipeline struct {
+	command     string
+	target      validate.Target
+	rosters     []*roster.Reader
+	ro          rosterOptions
+	out         outputOptions
+	conn        *connection // nil: validate only
+	journal     *journal.DB // nil: no journal (validate)
+	journalPath string
+	batchSize   int
+	concurrency int
+	timeout     time.Duration
+	budget      importer.Budget
+}
+
+// runPipeline runs the importer, writes the report, the rejects and the
+// summary, and turns the outcome into the exit code.
+func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) error {
+	rep, err := report.Create(p.out.report, report.Options{})
+	if err != nil {
+		return fmt.Errorf("create report: %w", err)
+	}
+	defer rep.Abort()
+	rej, err := report.CreateRejects(p.out.rejects)
+	if err != nil {
+		return fmt.Errorf("create rejects: %w", err)
+	}
+	defer rej.Abort()
+
+	started := time.Now()
+	prog := newProgress(e, log, p.out, p.command)
+	perRoster := map[string]int{}
+	cfg := importer.Config{
+		Validate:    validate.Options{Target: p.target, PhoneRegion: p.ro.phoneRegion, Now: started},
+		BatchSize:   p.batchSize,
+		Concurrency: p.concurrency,
+		Timeout:     p.timeout,
+		Budget:      p.budget,
+		Report:      rep,
+		Rejects:     rej,
+		Log:         log,
+		OnLine: func(l *report.Line) {
+			perRoster[l.Source]++
+			prog.line(l)
+		},
+	}
+	for _, r := range p.rosters {
+		cfg.Rosters = append(cfg.Rosters, r)
+	}
+	if p.conn != nil {
+		cfg.Platform = p.conn.platform
+		cfg.Validate.Levels = p.conn.levels
+	}
+	if p.journal != nil {
+		cfg.Journal = p.journal
+	}
+
+	res, runErr := importer.Run(ctx, cfg)
+	prog.done()
+	if res == nil {
+		return runErr
+	}
+
+	sum := &report.Summary{
+		Command:       p.command,
+		Target:        string(p.target),
+		Rows:          res.Rows,
+		Counts:        res.Counts,
+		Started:       started,
+		Elapsed:       time.Since(started),
+		RosterBalance: res.RosterBalance.Fixed(),
+		RosterPoints:  fmt.Sprint(res.RosterPoints),
+		Report:        p.out.report,
+		Interrupted:   res.Interrupted,
+		Warnings:      res.Warnings,
+	}
+	for _, r := range p.rosters {
+		sum.Rosters = append(sum.Rosters, report.RosterInfo{
+			Path: r.Path(), Sheet: r.Sheet(), Format: r.Format(), Encoding: r.Encoding(), Delimiter: r.Delimiter(),
+			Rows: perRoster[r.Source()],
+		})
+		sum.Warnings = append(sum.Warnings, r.Warnings()...)
+	}
+	if res.Unread != "" {
+		sum.Warnings = append(sum.Warnings, res.Unread)
+	}
+	if p.conn != nil {
+		sum.Endpoint = p.conn.label
+		sum.Sandbox = p.conn.sandbox
+		st := p.conn.stats()
+		sum.Requests, sum.Retries, sum.Throttled = st.Requests, st.Retries, st.Throttled
+		if res.Confirmations > 0 {
+			sum.ConfirmedBalance = res.ConfirmedBalance.Fixed()
+			sum.ConfirmedPoints = fmt.Sprint(res.ConfirmedPoints)
+		}
+		sum.Warnings = append(sum.Warnings, p.conn.warnings...)
+	}
+	code := outcomeCode(p.command, res, runErr)
+	sum.ExitCode = code
+	if p.journal != nil {
+		sum.Journal = p.journalPath
+		if err := p.journal.Finish(context.WithoutCancel(ctx), outcomeWord(code), res.Counts); err != nil {
+			log.Warn("journal: recording the end of the run failed", "err", err)
+		}
+	}
+	if runErr != nil {
+		sum.Fatal = runErr.Error()
+	}
+
+	n, err := rej.Close()
+	if err != nil {
+		return fmt.Errorf("write rejects: %w", err)
+	}
+	if n > 0 {
+		sum.Rejects = p.out.rejects
+	}
+	if err := rep.Close(sum); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if p.out.json {
+		err = sum.WriteJSON(e.stdout)
+	} else {
+		err = sum.WriteText(e.stdout)
+	}
+	if err != nil {
+		return err
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if code != exitOK {
+		return exitCodeError{code}
+	}
+	return nil
+}
+
+// outcomeCode is the exit code of a run that produced a report.
+func outcomeCode(command string, res *importer.Result, runErr error) int {
+	switch {
+	case runErr != nil:
+		return exitFatal
+	case res.Interrupted:
+		return exitInterrupted
+	case res.BudgetExceeded:
+		return exitBudget
+	}
+	for st, n := range res.Counts {
+		if n == 0 {
+			continue
+		}
+		switch st {
+		case report.StatusIssued, report.StatusSkipped, report.StatusValid:
+		default:
+			return exitPartial
+		}
+	}
+	return exitOK
+}
+
+// outcomeWord names an exit code in the journal's list of runs.
+func outcomeWord(code int) string {
+	switch code {
+	case exitOK:
+		return "complete"
+	case exitPartial:
+		return "partial"
+	case exitBudget:
+		return "error budget"
+	case exitInterrupted:
+		return "interrupted"
+	}
+	return "fatal"
+}
+
+// defaultJournal is cardimport.db in the report's folder.
+func defaultJournal(reportPath string) string {
+	return filepath.Join(filepath.Dir(reportPath), "cardimport.db")
+}
+
+// openJournal opens the journal for the connection's target and merchant.
+func openJournal(ctx context.Context, path string, target validate.Target, conn *connection, command string) (*journal.DB, error) {
+	return journal.Open(ctx, path, journal.Options{Target: string(target), Merchant: conn.merchant, Command: command})
+}
+
+// newLogger logs to stderr: text lines, info level (warnings with --quiet).
+func newLogger(e *env, out outputOptions) *slog.Logger {
+	level := slog.LevelInfo
+	if out.quiet {
+		level = slog.LevelWarn
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// openRosters opens every roster and checks its header before anything is
+// sent: a missing required column is fatal.
+func openRosters(paths []string, o rosterOptions, target validate.Target, log *slog.Logger) ([]*roster.Reader, error) {
+	var rs []*roster.Reader
+	for _, p := range paths {
+		r, err := roster.Open(p, roster.Options{Sheet: o.sheet, Encoding: o.encoding, Map: o.maps})
+		if err == nil {
+			err = r.Require(validate.Required(target))
+			if err != nil {
+				r.Close()
+			}
+		}
+		if err != nil {
+			closeRosters(rs)
+			return nil, err
+		}
+		for _, w := range r.Warnings() {
+			log.Warn(w, "roster", r.Source())
+		}
+		rs = append(rs, r)
+	}
+	return rs, nil
+}
+
+func closeRosters(rs []*roster.Reader) {
+	for _, r := range rs {
+		r.Close()
+	}
+}
+
+// checkReportPaths fills the default report and rejects paths and checks
+// their extensions before anything is read.
+func checkReportPaths(o *outputOptions, rosters []string) error {
+	o.defaults(rosters[0])
+	switch extOf(o.report) {
+	case ".csv", ".xlsx", ".json":
+	default:
+		return usagef("--report %q: want a .csv, .xlsx or .json path", o.report)
+	}
+	switch extOf(o.rejects) {
+	case ".csv", ".xlsx":
+	default:
+		return usagef("--rejects %q: want a .csv or .xlsx path", o.rejects)
+	}
+	for _, r := range rosters {
+		if r == o.report || r == o.rejects {
+			return usagef("%s is a roster: it must not also be the report or the rejects file", r)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cardimport/cardimport/report"
+)
+
+const templateAbout = `Writes an empty roster with the columns cardimport reads: Chinese headers
+(each with a comment giving the field name and its rule), identifier
+columns formatted as Text so Excel keeps leading zeros and long digits, a
+男/女 dropdown on 性别, and date formats on the dates. A .csv template is a
+header line with a UTF-8 BOM. An existing file is never overwritten.`
+
+func runTemplate(_ context.Context, e *env, args []string) error {
+	c := newCommand("template", "FILE.xlsx|FILE.csv [flags]", templateAbout)
+	var ro rosterOptions
+	c.fs.StringVar(&ro.target, "target", "mb", "platform whose required columns come first: mb or sandy")
+	ro.encoding = "auto"
+	if err := c.parse(e, args, false); err != nil {
+		return err
+	}
+	if len(c.args) != 1 {
+		return usagef("give exactly one file to write, like roster.xlsx")
+	}
+	target, err := ro.check()
+	if err != nil {
+		return err
+	}
+	switch extOf(c.args[0]) {
+	case ".xlsx", ".csv":
+	default:
+		return usagef("%s: a template is .xlsx or .csv", c.args[0])
+	}
+	if err := report.WriteTemplate(c.args[0], target); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: fill in one card per row, then run: cardimport validate %s\n", c.args[0], c.args[0])
+	return nil
+}

@@ -1,0 +1,87 @@
+package importer
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/importer/roster"
+	"github.com/cardimport/cardimport/report"
+	"github.com/cardimport/cardimport/validate"
+)
+
+// Platform is a card platform as the importer uses it. mb.Client and the
+// sandy flow satisfy it.
+type Platform interface {
+	// Issue issues the cards in one call and returns one Answer per card, in
+	// order; a card whose answer has Found false was not confirmed and is
+	// verified. Errors: *platform.Rejection (nothing applied),
+	// platform.ErrUnknownOutcome (perhaps applied), platform.ErrAuth (stop
+	// the run), or the last transient failure after retries. Issue counts
+	// the attempt on each card and sets Suspect on cards a request may have
+	// applied without answering.
+	Issue(ctx context.Context, cards []*platform.Card) ([]platform.Answer, error)
+	// Verify asks whether the card exists on the platform; it returns
+	// platform.ErrNotFound when it does not.
+	Verify(ctx context.Context, card *platform.Card) (platform.Answer, error)
+}
+
+// Roster is a source of rows; *roster.Reader satisfies it.
+type Roster interface {
+	Source() string
+	Next() (roster.Row, error)
+	Input(roster.Row) *validate.Input
+	Columns() []roster.Column
+}
+
+// Rejects receives the rows staff must fix; *report.Rejects satisfies it.
+type Rejects interface {
+	Write(report.Reject) error
+}
+
+// Config describes one run.
+type Config struct {
+	Rosters  []Roster
+	Validate validate.Options
+
+	// Platform is nil for `cardimport validate`: valid rows are reported
+	// valid and nothing is sent.
+	Platform Platform
+	// Journal records what was sent (SPEC §6); nil keeps no journal.
+	Journal Journal
+
+	BatchSize   int // rows per call; default 50
+	Concurrency int // calls in flight; default 4
+	// Timeout bounds how long in-flight requests may finish after an
+	// interrupt before they are abandoned (--timeout).
+	Timeout time.Duration
+	// MaxResends bounds how often a card verified as not issued after an
+	// unknown outcome is sent again; default 3.
+	MaxResends int
+	Budget     Budget // --max-errors
+
+	Report  report.Writer // one line per row, in roster order
+	Rejects Rejects       // invalid and rejected rows; may be nil
+
+	// OnLine, if set, sees every report line as it is written (progress).
+	OnLine func(*report.Line)
+	Log    *slog.Logger
+}
+
+// Result is what a run did.
+type Result struct {
+	Rows   int
+	Counts map[report.Status]int
+
+	RosterBalance    validate.Money // over rows that passed validation
+	RosterPoints     int64
+	ConfirmedBalance validate.Money // as the platform confirmed it for issued and skipped rows
+	ConfirmedPoints  int64
+	Confirmations    int // rows whose balance the platform confirmed
+
+	Interrupted    bool   // Ctrl-C or SIGTERM stopped the run
+	BudgetExceeded bool   // --max-errors stopped the sending
+	Unread         string // where reading stopped early, "" when every row was read
+	Warnings       []string
+}

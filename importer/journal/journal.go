@@ -1,0 +1,320 @@
+package journal
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go driver "sqlite"
+
+	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/report"
+)
+
+// Status values kept for a card. A card whose request may have left
+// without an answer is sending (a crash) or unknown (a run gave up on
+// verifying it): both are verified before anything is resent.
+const (
+	StatusSending = "sending"
+	StatusIssued  = string(report.StatusIssued)
+)
+
+// Options say whose cards a DB records.
+type Options struct {
+	Target   string // mb or sandy
+	Merchant string // gpid/msid or CUSTOMERGUID: card numbers are unique per merchant
+	Command  string // import, generate
+	Now      func() time.Time
+}
+
+// DB is an open journal, locked for this process.
+type DB struct {
+	db   *sql.DB
+	lock *fileLock
+	opt  Options
+	run  string
+	path string
+}
+
+// Open opens (or creates) the journal at path, takes its lock, migrates its
+// schema, and records the start of a run.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("journal folder: %w", err)
+		}
+	}
+	lock, err := acquire(path + ".lock")
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	db, err := openSQL(path, false)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		lock.release()
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	j := &DB{db: db, lock: lock, opt: opt, path: path, run: newRunID(opt.Now())}
+	if _, err := db.ExecContext(ctx, `INSERT INTO runs (id, command, target, merchant, started) VALUES (?, ?, ?, ?, ?)`,
+		j.run, opt.Command, opt.Target, opt.Merchant, stamp(opt.Now())); err != nil {
+		j.Close()
+		return nil, fmt.Errorf("journal %s: record the run: %w", path, err)
+	}
+	return j, nil
+}
+
+// openSQL opens the database. Writers use WAL with full fsync (a commit
+// survives a power cut, not only a crash), immediate transactions (no
+// upgrade deadlocks) and one connection (SQLite has one writer anyway).
+func openSQL(path string, readOnly bool) (*sql.DB, error) {
+	dsn := path + "?_pragma=busy_timeout(10000)&_txlock=immediate"
+	if readOnly {
+		dsn = "file:" + path + "?mode=ro&_pragma=busy_timeout(10000)"
+	} else {
+		dsn += "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open journal %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open journal %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func newRunID(now time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return now.Format("20060102T150405") + "-" + hex.EncodeToString(b[:])
+}
+
+func stamp(t time.Time) string { return t.Format(time.RFC3339Nano) }
+
+// Run returns this run's id.
+func (j *DB) Run() string { return j.run }
+
+// Path returns the journal's path.
+func (j *DB) Path() string { return j.path }
+
+// Claim looks up the cards of a batch and, in the same committed
+// transaction, records as sending every card not already issued (SPEC §6:
+// the batch is journaled before its request leaves). It returns one Prior
+// per card.
+func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]Prior, error) {
+	priors := make([]Prior, len(cards))
+	err := j.tx(ctx, func(tx *sql.Tx) error {
+		now := stamp(j.opt.Now())
+		for i, c := range cards {
+			var st, run, msg string
+			var p Prior
+			var steps int
+			err := tx.QueryRowContext(ctx, `SELECT status, steps, id, mbno, extid, balance, points, bonus, attempts, error, run
+				FROM cards WHERE target = ? AND merchant = ? AND cardno = ?`, j.opt.Target, j.opt.Merchant, c.Cardno).
+				Scan(&st, &steps, &p.Answer.ID, &p.Answer.Mbno, &p.Answer.Extid, &p.Answer.Balance, &p.Answer.Points, &p.Answer.Bonus, &p.Attempts, &msg, &run)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			p.Run = run
+			p.Answer.Steps = platform.Steps(steps)
+			switch st {
+			case StatusIssued:
+				p.Issued = true
+				p.Answer.Found = true
+				p.Answer.Cardno = c.Cardno
+				priors[i] = p
+				continue
+			case StatusSending, string(report.StatusUnknown):
+				p.InDoubt = true
+			case string(report.StatusExists):
+				if p.Answer.Extid == c.Extid {
+					// Sending it again would only hear "exists" again; a
+					// corrected in-card code is sent.
+					p.Exists, p.Message = true, msg
+					p.Answer = platform.Answer{}
+					priors[i] = p
+					continue
+				}
+			}
+			priors[i] = p
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, extid, batch, created, updated, run)
+				VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?)
+				ON CONFLICT (target, merchant, cardno) DO UPDATE SET
+					status = 'sending', extid = excluded.extid, batch = excluded.batch, updated = excluded.updated, run = excluded.run`,
+				j.opt.Target, j.opt.Merchant, c.Cardno, c.Extid, batch, now, now, j.run); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim batch %d: %w", batch, err)
+	}
+	return priors, nil
+}
+
+// Step commits the progress of a multi-step flow (sandy): the steps done
+// so far and the ids learned, the card still sending.
+func (j *DB) Step(ctx context.Context, c *platform.Card, a platform.Answer) error {
+	err := j.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE cards SET steps = ?, attempts = ?,
+				id = CASE WHEN ? != '' THEN ? ELSE id END,
+				mbno = CASE WHEN ? != '' THEN ? ELSE mbno END,
+				bonus = CASE WHEN ? != '' THEN ? ELSE bonus END,
+				updated = ?, run = ?
+			WHERE target = ? AND merchant = ? AND cardno = ?`,
+			int(c.Done), c.Attempts, a.ID, a.ID, a.Mbno, a.Mbno, a.Bonus, a.Bonus, stamp(j.opt.Now()), j.run,
+			j.opt.Target, j.opt.Merchant, c.Cardno)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record step of card %s: %w", c.Cardno, err)
+	}
+	return nil
+}
+
+// Record commits final outcomes. Ids already known are kept when an
+// outcome brings none.
+func (j *DB) Record(ctx context.Context, outs []Outcome) error {
+	if len(outs) == 0 {
+		return nil
+	}
+	err := j.tx(ctx, func(tx *sql.Tx) error {
+		now := stamp(j.opt.Now())
+		for _, o := range outs {
+			c := o.Card
+			steps := c.Done | o.Answer.Steps
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, steps, id, mbno, extid, balance, points, bonus,
+					attempts, batch, error, source, row, name, phone, created, updated, run)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (target, merchant, cardno) DO UPDATE SET
+					status = excluded.status, steps = excluded.steps,
+					id = CASE WHEN excluded.id != '' THEN excluded.id ELSE cards.id END,
+					mbno = CASE WHEN excluded.mbno != '' THEN excluded.mbno ELSE cards.mbno END,
+					extid = excluded.extid,
+					balance = CASE WHEN excluded.balance != '' THEN excluded.balance ELSE cards.balance END,
+					points = CASE WHEN excluded.points != '' THEN excluded.points ELSE cards.points END,
+					bonus = CASE WHEN excluded.bonus != '' THEN excluded.bonus ELSE cards.bonus END,
+					attempts = excluded.attempts, batch = excluded.batch, error = excluded.error,
+					source = excluded.source, row = excluded.row, name = excluded.name, phone = excluded.phone,
+					updated = excluded.updated, run = excluded.run`,
+				j.opt.Target, j.opt.Merchant, c.Cardno, string(o.Status), int(steps), o.Answer.ID, o.Answer.Mbno, c.Extid,
+				o.Answer.Balance, o.Answer.Points, o.Answer.Bonus, c.Attempts, o.Batch, o.Message,
+				o.Source, o.Row, c.Name, report.MaskPhone(c.Phone), now, now, j.run); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record %d outcomes: %w", len(outs), err)
+	}
+	return nil
+}
+
+// Finish records how the run ended and the rows per status.
+func (j *DB) Finish(ctx context.Context, outcome string, counts map[report.Status]int) error {
+	b, _ := json.Marshal(counts)
+	_, err := j.db.ExecContext(ctx, `UPDATE runs SET finished = ?, outcome = ?, counts = ? WHERE id = ?`,
+		stamp(j.opt.Now()), outcome, string(b), j.run)
+	return err
+}
+
+// Close closes the database and releases the lock.
+func (j *DB) Close() error {
+	if j == nil || j.db == nil {
+		return nil
+	}
+	err := j.db.Close()
+	if lerr := j.lock.release(); err == nil {
+		err = lerr
+	}
+	j.db = nil
+	return err
+}
+
+func (j *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	// A commit must land even while an interrupt cancels the run: the
+	// request it describes has left.
+	ctx = context.WithoutCancel(ctx)
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// GenerateCall is one type-15 call as the journal knows it.
+type GenerateCall struct {
+	Run     string
+	Batch   int64
+	Count   int
+	Balance string
+	Status  string // sending (crash), issued, unknown, refused
+	Cards   int
+	Error   string
+	Created string
+}
+
+// BeginGenerate commits a type-15 call as sending before it leaves.
+func (j *DB) BeginGenerate(ctx context.Context, batch int64, count int, balance string) error {
+	now := stamp(j.opt.Now())
+	_, err := j.db.ExecContext(context.WithoutCancel(ctx), `INSERT INTO generate_calls (run, batch, target, merchant, count, balance, status, created, updated)
+		VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?)`, j.run, batch, j.opt.Target, j.opt.Merchant, count, balance, now, now)
+	return err
+}
+
+// EndGenerate commits a type-15 call's outcome.
+func (j *DB) EndGenerate(ctx context.Context, batch int64, status string, cards int, msg string) error {
+	_, err := j.db.ExecContext(context.WithoutCancel(ctx), `UPDATE generate_calls SET status = ?, cards = ?, error = ?, updated = ? WHERE run = ? AND batch = ?`,
+		status, cards, msg, stamp(j.opt.Now()), j.run, batch)
+	return err
+}
+
+// UnresolvedGenerates lists earlier type-15 calls of this merchant whose
+// outcome nobody knows: they may have created cards.
+func (j *DB) UnresolvedGenerates(ctx context.Context) ([]GenerateCall, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT run, batch, count, balance, status, cards, error, created FROM generate_calls
+		WHERE target = ? AND merchant = ? AND status IN ('sending', 'unknown') AND run != ? ORDER BY created`, j.opt.Target, j.opt.Merchant, j.run)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []GenerateCall
+	for rows.Next() {
+		var g GenerateCall
+		if err := rows.Scan(&g.Run, &g.Batch, &g.Count, &g.Balance, &g.Status, &g.Cards, &g.Error, &g.Created); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// ResolveGenerates marks earlier unresolved type-15 calls as accepted by
+// the operator (after checking the platform by hand).
+func (j *DB) ResolveGenerates(ctx context.Context) error {
+	_, err := j.db.ExecContext(ctx, `UPDATE generate_calls SET status = 'accepted', updated = ? WHERE target = ? AND merchant = ? AND status IN ('sending', 'unknown') AND run != ?`,
+		stamp(j.opt.Now()), j.opt.Target, j.opt.Merchant, j.run)
+	return err
+}

@@ -1,0 +1,58 @@
+package journal
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// ErrLocked means another run holds the journal.
+var ErrLocked = errors.New("journal is in use by another run")
+
+// fileLock is the journal's exclusive lock: a file beside the database,
+// locked with the operating system's advisory lock and holding the owner's
+// pid, host and start time for the message a second run prints.
+type fileLock struct {
+	f *os.File
+}
+
+func acquire(path string) (*fileLock, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open lock: %w", err)
+	}
+	held, err := tryLock(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if held {
+		owner, _ := os.ReadFile(path)
+		f.Close()
+		who := strings.TrimSpace(string(owner))
+		if who == "" {
+			who = "another process"
+		}
+		return nil, fmt.Errorf("%w (%s): wait for it to finish, or give this run its own --journal", ErrLocked, who)
+	}
+	host, _ := os.Hostname()
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt(fmt.Appendf(nil, "pid %d on %s since %s\n", os.Getpid(), host, time.Now().Format(time.DateTime)), 0)
+	_ = f.Sync()
+	return &fileLock{f: f}, nil
+}
+
+func (l *fileLock) release() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	_ = l.f.Truncate(0)
+	err := unlock(l.f)
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
+	l.f = nil
+	return err
+}

@@ -1,0 +1,437 @@
+package mb
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/cardimport/cardimport/importer/pace"
+	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/importer/retry"
+	"github.com/cardimport/cardimport/validate"
+)
+
+// Config configures a Client. Endpoint, GPID, MSID, APIKey and AppSecret
+// are required.
+type Config struct {
+	Endpoint  string // the platform's URL, POSTed to for every action
+	GPID      string // application id
+	MSID      string // store id
+	APIKey    string // secret: from the environment or the config file only
+	AppSecret string // secret
+	Op        string // operator name sent as get.op; default "cardimport"
+
+	HTTP    *http.Client  // default: a client with its own transport
+	Timeout time.Duration // per request; default 30s
+	Pacer   *pace.Pacer   // the run's one limiter; default unlimited
+	Retry   retry.Policy
+
+	Now   func() time.Time // default time.Now; timestamps are local time
+	Nonce func() string    // default 16 random hex digits
+}
+
+// Client talks to the 果盘 platform.
+type Client struct {
+	cfg Config
+}
+
+// New checks cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	u, err := url.Parse(cfg.Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("mb: endpoint %q is not an http(s) URL", cfg.Endpoint)
+	}
+	var missing []string
+	for _, m := range []struct{ v, name string }{
+		{cfg.GPID, "gpid (--gpid or CARDIMPORT_GPID)"},
+		{cfg.MSID, "msid (--msid or CARDIMPORT_MSID)"},
+		{cfg.APIKey, "api key (CARDIMPORT_APIKEY)"},
+		{cfg.AppSecret, "app secret (CARDIMPORT_APPSECRET)"},
+	} {
+		if m.v == "" {
+			missing = append(missing, m.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("mb: missing %s", strings.Join(missing, ", "))
+	}
+	if cfg.Op == "" {
+		cfg.Op = "cardimport"
+	}
+	if cfg.HTTP == nil {
+		cfg.HTTP = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.Pacer == nil {
+		cfg.Pacer = pace.New(0)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Nonce == nil {
+		cfg.Nonce = randomNonce
+	}
+	return &Client{cfg: cfg}, nil
+}
+
+func randomNonce() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// MaxBatch is the most cards one mb_newcard list may carry.
+const MaxBatch = 500
+
+// Issue sends the cards in one mb_newcard request (retrying transient
+// failures) and returns one Answer per card, in order. A card absent from a
+// successful answer has Found false: it is not issued until verified.
+//
+// Errors: *platform.Rejection when the platform refused the request (the
+// whole list: mb is all or nothing), platform.ErrUnknownOutcome when it may
+// have been applied, platform.ErrAuth, or the last transient failure. Issue
+// counts the attempt on every card and marks cards Suspect when a request
+// carrying them may have been applied.
+func (c *Client) Issue(ctx context.Context, cards []*platform.Card) ([]platform.Answer, error) {
+	if len(cards) == 0 || len(cards) > MaxBatch {
+		return nil, fmt.Errorf("mb: a batch holds 1 to %d cards, not %d", MaxBatch, len(cards))
+	}
+	post := &Post{List: make([]Item, len(cards))}
+	for i, card := range cards {
+		post.List[i] = ItemOf(&card.Card)
+	}
+	resp, err := c.call(ctx, ActionNewCard, nil, post, true, func(d delivery) {
+		for _, card := range cards {
+			card.Attempts++
+			if d == ambiguous {
+				card.Suspect = true
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Match(cards, resp.List), nil
+}
+
+// ItemOf converts a validated card to a post.list item, omitting empty
+// optional fields and sending numbers as their exact text.
+func ItemOf(c *validate.Card) Item {
+	it := Item{
+		Cardno:     c.Cardno,
+		Password:   c.Password,
+		Extid:      c.Extid,
+		Name:       c.Name,
+		Phone:      c.Phone,
+		Sex:        json.Number(strconv.Itoa(c.Sex)),
+		Birthday:   c.Birthday,
+		Level:      json.Number(c.Level),
+		Subject:    c.Subject,
+		ExtInfo:    c.ExtInfo,
+		Expirydate: c.Expirydate,
+		IDNumber:   c.IDNumber,
+	}
+	if c.HasBalance {
+		it.Balance = json.Number(c.Balance.String())
+	}
+	if c.HasPoints {
+		it.Points = json.Number(c.Points)
+	}
+	return it
+}
+
+// Match pairs answer items with the cards sent: by card number first, else
+// by in-card code. Cards without an item come back with Found false.
+func Match(cards []*platform.Card, items []RespItem) []platform.Answer {
+	byCardno := make(map[string]int, len(cards))
+	byExtid := make(map[string]int, len(cards))
+	for i, c := range cards {
+		byCardno[c.Cardno] = i
+		if c.Extid != "" {
+			byExtid[c.Extid] = i
+		}
+	}
+	answers := make([]platform.Answer, len(cards))
+	for _, it := range items {
+		i, ok := byCardno[it.CardNo()]
+		if !ok {
+			i, ok = byExtid[string(it.Extid)]
+		}
+		if !ok || answers[i].Found {
+			continue
+		}
+		answers[i] = answerOf(&it)
+	}
+	return answers
+}
+
+func answerOf(it *RespItem) platform.Answer {
+	return platform.Answer{
+		Found:   true,
+		ID:      string(it.ID),
+		Mbno:    string(it.Mbno),
+		Cardno:  it.CardNo(),
+		Extid:   string(it.Extid),
+		Balance: string(it.Balance),
+		Steps:   platform.StepOpen,
+	}
+}
+
+// Verify asks mb_check whether the card's in-card code exists (SPEC §5).
+// It returns platform.ErrNotFound when it does not.
+func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answer, error) {
+	return c.Check(ctx, "extid", card.Extid)
+}
+
+// Check runs mb_check with one key: extid, id, mbno or phone. mb_check is
+// read-only, so every failure short of a refusal is retried.
+func (c *Client) Check(ctx context.Context, key, value string) (platform.Answer, error) {
+	switch key {
+	case "extid", "id", "mbno", "phone":
+	default:
+		return platform.Answer{}, fmt.Errorf("mb: mb_check by %q: want extid, id, mbno or phone", key)
+	}
+	resp, err := c.call(ctx, ActionCheck, map[string]string{key: value}, nil, true, nil)
+	if r, ok := platform.AsRejection(err); ok && isNotFound(r.Info) {
+		return platform.Answer{}, platform.ErrNotFound
+	}
+	if err != nil {
+		return platform.Answer{}, err
+	}
+	if len(resp.List) == 0 {
+		return platform.Answer{}, fmt.Errorf("mb: mb_check %s=%s: %w: status 1 without a card", key, value, platform.ErrUnknownOutcome)
+	}
+	return answerOf(&resp.List[0]), nil
+}
+
+// Generate asks for count platform-generated stored-value cards (type 15).
+// It is never retried once a request may have reached the platform: that
+// would issue cards twice. The answer lists the cards with their passwords.
+func (c *Client) Generate(ctx context.Context, count int, balance validate.Money) ([]RespItem, error) {
+	if count < 1 || count > MaxBatch {
+		return nil, fmt.Errorf("mb: type 15 generates 1 to %d cards per call, not %d", MaxBatch, count)
+	}
+	get := map[string]string{"type": "15", "count": strconv.Itoa(count), "balance": balance.String()}
+	resp, err := c.call(ctx, ActionNewCard, get, nil, false, nil)
+	if err != nil {
+		return nil, err
+	}
+	return resp.List, nil
+}
+
+// Preflight proves the endpoint answers and accepts the credentials before
+// a roster is spent on them: an mb_check of id 0 must come back found or
+// not found, not refused.
+func (c *Client) Preflight(ctx context.Context) error {
+	_, err := c.Check(ctx, "id", "0")
+	if err == nil || errors.Is(err, platform.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// delivery says how far one request got.
+type delivery int
+
+const (
+	notSent   delivery = iota // never written: the platform cannot have applied it
+	answered                  // the platform answered: applied or refused, we know which
+	ambiguous                 // written, and the platform may have applied it
+)
+
+// call makes one API call with retries. retrySent says whether a transient
+// failure after the request was written may be retried (mb_newcard lists
+// and mb_check: the platform's uniqueness and read-only checks make that
+// safe); type 15 may not. onAttempt learns of each request that was written.
+func (c *Client) call(ctx context.Context, action string, extra map[string]string, post *Post, retrySent bool, onAttempt func(delivery)) (*Response, error) {
+	var resp *Response
+	readOnly := action == ActionCheck
+	err := c.cfg.Retry.Do(ctx, func(int) error {
+		r, d, err := c.once(ctx, action, extra, post)
+		if onAttempt != nil && d != notSent {
+			onAttempt(d)
+		}
+		if readOnly && errors.Is(err, platform.ErrUnknownOutcome) {
+			// Asking again cannot change anything on the platform.
+			err = &platform.TransientError{Err: err, Sent: true}
+		}
+		var t *platform.TransientError
+		if !retrySent && errors.As(err, &t) && t.Sent {
+			// Not a TransientError any more: the retry loop must stop.
+			err = fmt.Errorf("%w: %v", platform.ErrUnknownOutcome, err)
+		}
+		resp = r
+		return err
+	})
+	return resp, err
+}
+
+// maxBody bounds how much of an answer is read.
+const maxBody = 32 << 20
+
+// once makes one HTTP request and classifies its result.
+func (c *Client) once(ctx context.Context, action string, extra map[string]string, post *Post) (*Response, delivery, error) {
+	if err := c.cfg.Pacer.Wait(ctx); err != nil {
+		return nil, notSent, err
+	}
+	get := map[string]string{
+		"gpid":      c.cfg.GPID,
+		"msid":      c.cfg.MSID,
+		"timestamp": c.cfg.Now().Local().Format(TimestampLayout),
+		"nonce":     c.cfg.Nonce(),
+		"signtype":  "sha1",
+		"op":        c.cfg.Op,
+	}
+	for k, v := range extra {
+		get[k] = v
+	}
+	get["sign"] = Sign(get, c.cfg.APIKey, c.cfg.AppSecret)
+	body, err := json.Marshal(Request{Action: Action{Action: action}, Get: get, Post: post})
+	if err != nil {
+		return nil, notSent, fmt.Errorf("mb: encode %s: %w", action, err)
+	}
+
+	var wrote atomic.Bool
+	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	rctx = httptrace.WithClientTrace(rctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+	})
+	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.cfg.Endpoint, bytes.NewReader(body))
+	if err != nil {
+		return nil, notSent, fmt.Errorf("mb: %s: %w", action, err)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Accept", "application/json")
+
+	res, err := c.cfg.HTTP.Do(req)
+	if err != nil {
+		if !wrote.Load() {
+			if ctx.Err() != nil {
+				return nil, notSent, ctx.Err() // interrupted before anything left
+			}
+			return nil, notSent, &platform.TransientError{Err: fmt.Errorf("mb: %s: %w", action, err)}
+		}
+		return nil, ambiguous, fmt.Errorf("mb: %s: %w: %w", action, platform.ErrUnknownOutcome, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+	if err != nil {
+		return nil, ambiguous, fmt.Errorf("mb: %s: reading the answer: %w: %w", action, platform.ErrUnknownOutcome, err)
+	}
+	if err := c.httpStatus(action, res); err != nil {
+		var t *platform.TransientError
+		if errors.As(err, &t) && t.Sent {
+			return nil, ambiguous, err
+		}
+		return nil, answered, err
+	}
+	var resp Response
+	if err := json.Unmarshal(raw, &resp); err != nil || resp.Status == "" {
+		if err == nil {
+			err = errors.New("no status field")
+		}
+		return nil, ambiguous, fmt.Errorf("mb: %s: unreadable answer %s: %w: %w", action, snippet(raw), platform.ErrUnknownOutcome, err)
+	}
+	if resp.OK() {
+		c.cfg.Pacer.OnSuccess()
+		return &resp, answered, nil
+	}
+	return nil, answered, c.refusal(action, resp.Info)
+}
+
+// httpStatus classifies a non-200 answer.
+func (c *Client) httpStatus(action string, res *http.Response) error {
+	code := res.StatusCode
+	if code == http.StatusOK {
+		return nil
+	}
+	err := fmt.Errorf("mb: %s: HTTP %s", action, res.Status)
+	switch {
+	case code == http.StatusTooManyRequests:
+		c.cfg.Pacer.OnThrottle()
+		return &platform.TransientError{Err: err, Throttled: true, RetryAfter: RetryAfter(res.Header.Get("Retry-After"), c.cfg.Now())}
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return fmt.Errorf("%w: %w", platform.ErrAuth, err)
+	case code == http.StatusRequestTimeout || code >= 500:
+		return &platform.TransientError{Err: err, Sent: true, RetryAfter: RetryAfter(res.Header.Get("Retry-After"), c.cfg.Now())}
+	case code == http.StatusNotFound:
+		return fmt.Errorf("%w: %w (is --endpoint right?)", platform.ErrAuth, err)
+	default:
+		return &platform.Rejection{Info: res.Status, Code: strconv.Itoa(code)}
+	}
+}
+
+// The platform answers status 0 with words; these decide what they mean.
+var (
+	busyWords     = []string{"频繁", "頻繁", "繁忙", "稍后", "稍後", "限流", "busy", "too many", "rate limit", "nonce重复"}
+	authWords     = []string{"签名", "簽名", "sign", "gpid", "应用不存在", "门店不存在", "授权", "授權", "token", "appsecret", "apikey"}
+	clockWords    = []string{"时间戳", "時間戳", "timestamp"}
+	existsWords   = []string{"已存在", "already exists", "exists"}
+	notFoundWords = []string{"不存在", "not found", "未找到"}
+)
+
+func (c *Client) refusal(action, info string) error {
+	low := strings.ToLower(info)
+	switch {
+	case containsAny(low, busyWords):
+		c.cfg.Pacer.OnThrottle()
+		return &platform.TransientError{Err: fmt.Errorf("mb: %s: platform busy: %s", action, info), Throttled: true}
+	case containsAny(low, clockWords):
+		return fmt.Errorf("%w: %s (the platform refuses clocks more than 60 minutes apart: check this computer's date, time and time zone)", platform.ErrAuth, info)
+	case containsAny(low, authWords) && !containsAny(low, existsWords):
+		return fmt.Errorf("%w: %s", platform.ErrAuth, info)
+	}
+	c.cfg.Pacer.OnSuccess()
+	return &platform.Rejection{Info: info, Exists: containsAny(low, existsWords)}
+}
+
+func isNotFound(info string) bool {
+	return containsAny(strings.ToLower(info), notFoundWords)
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// RetryAfter parses a Retry-After header: seconds or an HTTP date.
+func RetryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(h); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+func snippet(b []byte) string {
+	s := strings.ToValidUTF8(string(b), "?")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:60]) + "…"
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,365 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/cardimport/cardimport/validate"
+)
+
+// ReasonColumn is the header of the rejects file's last column.
+const ReasonColumn = "错误原因"
+
+// RejectsSheet is the sheet of an XLSX rejects file.
+const RejectsSheet = "rejects"
+
+// RejectsExtensions are the rejects formats CreateRejects accepts.
+var RejectsExtensions = []string{".csv", ".xlsx"}
+
+// Reject is one invalid or rejected roster row, as the user typed it.
+type Reject struct {
+	Source string          // roster file (and ":sheet"); used in error messages only
+	Header []string        // the roster's header row as written
+	Cells  []validate.Cell // the row's cells, one per header column
+	Reason string          // why, in words staff can act on
+}
+
+// Rejects writes the rejects file (--rejects): the invalid and rejected rows
+// in the roster's own columns plus a last column 错误原因, for staff to fix
+// and feed back to the importer.
+//
+// Phones and every other cell are written exactly as the roster had them,
+// NOT masked and not guarded against spreadsheet formulas: the file is the
+// staff's own data, to be corrected and imported again, and any change to a
+// value would be imported with it. Treat it like the roster itself.
+//
+// Rows from rosters with different headers share one file whose columns are
+// the union of the headers in order of first appearance. Headers naming the
+// same field (手机, 手机号) share a column, titled as first seen; a header's
+// second "备注" is a second column. A roster column already named 错误原因 (a
+// rejects file fed back) is dropped: the new reason replaces it. Rows are
+// spooled to disk as they come and the file is composed at Close, so memory
+// does not grow with the number of rejects.
+//
+// A Rejects is not safe for concurrent use.
+type Rejects struct {
+	af     *AtomicFile
+	xlsx   bool
+	sp     *spool
+	rows   int
+	closed bool
+
+	headers map[string]int   // header (joined) → header id
+	mapping [][]int          // header id → union column of each cell (-1: dropped)
+	union   []string         // union of the headers, in order of first appearance
+	byName  map[string][]int // unionKey → its union columns, by occurrence
+	vals    []spoolValue
+}
+
+// CreateRejects starts the rejects file at path, .csv or .xlsx by its
+// extension. The destination is created (atomically) only by a Close that
+// has rows to write.
+func CreateRejects(path string) (*Rejects, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".csv" && ext != ".xlsx" {
+		return nil, fmt.Errorf("rejects %s: unknown format %q, use one of %s", path, ext, strings.Join(RejectsExtensions, ", "))
+	}
+	af, err := CreateAtomic(path, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("rejects: %w", err)
+	}
+	sp, err := newSpool()
+	if err != nil {
+		_ = af.Abort()
+		return nil, fmt.Errorf("rejects %s: %w", path, err)
+	}
+	return &Rejects{
+		af: af, xlsx: ext == ".xlsx", sp: sp,
+		headers: make(map[string]int), byName: make(map[string][]int),
+	}, nil
+}
+
+// Write adds one rejected row.
+func (r *Rejects) Write(rj Reject) error {
+	if r.closed {
+		return ErrClosed
+	}
+	header := rj.Header
+	if len(rj.Cells) > len(header) {
+		// Cells beyond the header: columns without a name.
+		header = append(append([]string(nil), header...), make([]string, len(rj.Cells)-len(header))...)
+	}
+	id := r.headerID(header)
+	r.vals = append(r.vals[:0], intValue(id), textValue(rj.Reason))
+	for _, c := range rj.Cells {
+		if c.Kind == validate.KindDate && !c.Time.IsZero() {
+			r.vals = append(r.vals, dateValue(c.Time))
+		} else {
+			r.vals = append(r.vals, textValue(c.Text))
+		}
+	}
+	r.sp.put(r.vals)
+	r.rows++
+	return nil
+}
+
+// headerID returns the id of header, adding its names to the union when it
+// is new.
+func (r *Rejects) headerID(header []string) int {
+	key := strings.Join(header, "\x00")
+	if id, ok := r.headers[key]; ok {
+		return id
+	}
+	id := len(r.mapping)
+	r.headers[key] = id
+	cols := make([]int, len(header))
+	seen := make(map[string]int)
+	for i, h := range header {
+		key := unionKey(h)
+		if key == unionKey(ReasonColumn) {
+			cols[i] = -1
+			continue
+		}
+		k := seen[key]
+		seen[key]++
+		if k >= len(r.byName[key]) {
+			r.byName[key] = append(r.byName[key], len(r.union))
+			r.union = append(r.union, h)
+		}
+		cols[i] = r.byName[key][k]
+	}
+	r.mapping = append(r.mapping, cols)
+	return id
+}
+
+// unionKey says which headers share a column of the union: those naming the
+// same field (手机 and 手机号 are both the phone, and two phone columns would
+// make the file unimportable), else those equal as the importer compares
+// headers (case, width and spaces ignored). The column takes the header of
+// its first appearance.
+func unionKey(h string) string {
+	if f, ok := validate.LookupHeader(h); ok {
+		return "field:" + f.String()
+	}
+	return "col:" + validate.FoldHeader(h)
+}
+
+// Abort drops the rejects file; an older file at the path is left alone.
+func (r *Rejects) Abort() error {
+	if !r.closed {
+		r.closed = true
+		r.sp.close()
+	}
+	return r.af.Abort()
+}
+
+// Close writes the file and returns how many rows it holds. With no rejects
+// it writes nothing and returns 0: an older file at the path (from an
+// earlier run) is left alone, so callers should report the path only when
+// rows > 0.
+func (r *Rejects) Close() (rows int, err error) {
+	if r.closed {
+		return 0, ErrClosed
+	}
+	r.closed = true
+	defer r.sp.close()
+	if r.rows == 0 {
+		return 0, r.af.Abort()
+	}
+	if r.xlsx {
+		err = r.composeXLSX(r.af)
+	} else {
+		err = r.composeCSV(r.af)
+	}
+	if err != nil {
+		_ = r.af.Abort()
+		return 0, fmt.Errorf("rejects %s: %w", r.af.Name(), err)
+	}
+	if err := r.af.Commit(); err != nil {
+		return 0, err
+	}
+	return r.rows, nil
+}
+
+// eachRow calls fn with every spooled row laid out on the union of the
+// headers, the reason last.
+func (r *Rejects) eachRow(fn func(row []spoolValue) error) error {
+	rd, err := r.sp.rewind()
+	if err != nil {
+		return err
+	}
+	row := make([]spoolValue, len(r.union)+1)
+	for {
+		vals, err := rd.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if len(vals) < 2 || vals[0].kind != spoolInt || int(vals[0].n) >= len(r.mapping) {
+			return errors.New("read spool: bad reject record")
+		}
+		clear(row)
+		cols := r.mapping[vals[0].n]
+		for i, v := range vals[2:] {
+			if c := cols[i]; c >= 0 {
+				row[c] = v
+			}
+		}
+		row[len(r.union)] = vals[1]
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+}
+
+// composeCSV writes the CSV rejects: UTF-8 with BOM, "\r\n", dates as
+// 2006-01-02.
+func (r *Rejects) composeCSV(out io.Writer) error {
+	buf := bufio.NewWriterSize(out, 64<<10)
+	cw := csv.NewWriter(buf)
+	cw.UseCRLF = true
+	_, _ = buf.WriteString(utf8BOM)
+	rec := append(append([]string(nil), r.union...), ReasonColumn)
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	err := r.eachRow(func(row []spoolValue) error {
+		for i, v := range row {
+			if v.kind == spoolDate {
+				rec[i] = v.time().Format("2006-01-02")
+			} else {
+				rec[i] = v.s
+			}
+		}
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return buf.Flush()
+}
+
+// textColumns are the fields whose columns are formatted as Text, so that
+// Excel keeps leading zeros and long digits when staff edit them.
+var textColumns = []validate.Field{validate.Cardno, validate.Password, validate.Extid, validate.Phone, validate.IDNumber}
+
+func isTextColumn(header string) bool {
+	f, ok := validate.LookupHeader(header)
+	if !ok {
+		return false
+	}
+	for _, t := range textColumns {
+		if f == t {
+			return true
+		}
+	}
+	return false
+}
+
+// composeXLSX writes the XLSX rejects: string cells (phones and card
+// numbers stay text), date cells formatted yyyy-mm-dd, identifier columns
+// formatted as Text, the reason highlighted.
+func (r *Rejects) composeXLSX(out io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", RejectsSheet); err != nil {
+		return err
+	}
+	ncol := len(r.union) + 1
+	hdr, err := headerStyle(f, headerFill)
+	if err != nil {
+		return err
+	}
+	reasonHdr, err := headerStyle(f, redFill)
+	if err != nil {
+		return err
+	}
+	text, err := f.NewStyle(&excelize.Style{NumFmt: numFmtText})
+	if err != nil {
+		return err
+	}
+	dateFmt := "yyyy-mm-dd"
+	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return err
+	}
+	reason, err := f.NewStyle(&excelize.Style{NumFmt: numFmtText, Fill: fillOf(fillRed)})
+	if err != nil {
+		return err
+	}
+	ref := "A1:" + cellRef(ncol, r.rows+1)
+	if err := f.SetSheetDimension(RejectsSheet, ref); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(RejectsSheet)
+	if err != nil {
+		return err
+	}
+	// excelize prepends each new <col>, and Excel wants them ascending:
+	// set them from the last column back.
+	if err := sw.SetColWidth(ncol, ncol, 60); err != nil {
+		return err
+	}
+	for i := len(r.union) - 1; i >= 0; i-- {
+		width := 14.0
+		if isTextColumn(r.union[i]) {
+			width = 20
+		}
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+		if isTextColumn(r.union[i]) {
+			if err := sw.SetColStyle(i+1, i+1, text); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sw.SetPanes(&frozenHeader); err != nil {
+		return err
+	}
+	row := make([]any, ncol)
+	for i, h := range r.union {
+		row[i] = excelize.Cell{StyleID: hdr, Value: h}
+	}
+	row[ncol-1] = excelize.Cell{StyleID: reasonHdr, Value: ReasonColumn}
+	if err := sw.SetRow("A1", row); err != nil {
+		return err
+	}
+	n := 1
+	err = r.eachRow(func(vals []spoolValue) error {
+		n++
+		for i, v := range vals {
+			switch {
+			case v.kind == spoolDate:
+				row[i] = excelize.Cell{StyleID: date, Value: v.time()}
+			case i == ncol-1:
+				row[i] = excelize.Cell{StyleID: reason, Value: v.s}
+			case v.s == "":
+				row[i] = nil // no cell at all
+			default:
+				row[i] = excelize.Cell{StyleID: text, Value: v.s}
+			}
+		}
+		return sw.SetRow(cellRef(1, n), row)
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return writeWorkbook(f, out)
+}

@@ -1,0 +1,124 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSummaryTextGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := fixtureSummary().WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "summary.txt", b.Bytes())
+	if !strings.HasPrefix(b.String(), SandboxBanner+"\n") {
+		t.Error("no sandbox banner")
+	}
+}
+
+func TestSummaryTextMinimal(t *testing.T) {
+	s := &Summary{Command: "validate", Rows: 1234567, Counts: map[Status]int{StatusValid: 1234560, StatusInvalid: 7}, Elapsed: 90 * time.Second}
+	var b bytes.Buffer
+	if err := s.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "summary_minimal.txt", b.Bytes())
+	out := b.String()
+	for _, absent := range []string{"SANDBOX", "skipped", "rejected", "balance", "report", "exit code"} {
+		if strings.Contains(out, absent) {
+			t.Errorf("%q in\n%s", absent, out)
+		}
+	}
+	for _, present := range []string{"issued", "1,234,567", "13717.4 rows/s", "1m30s"} {
+		if !strings.Contains(out, present) {
+			t.Errorf("%q missing in\n%s", present, out)
+		}
+	}
+	var nilSummary *Summary
+	if err := nilSummary.WriteText(&b); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestSummaryJSONGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := fixtureSummary().WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "summary.json", b.Bytes())
+}
+
+func TestSummaryJSONCounts(t *testing.T) {
+	s := &Summary{Command: "import", Counts: map[Status]int{StatusRejected: 2, "weird": 1}, Elapsed: 1500 * time.Millisecond, Rows: 3}
+	var b bytes.Buffer
+	if err := s.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Counts     map[string]int `json:"counts"`
+		ElapsedSec float64        `json:"elapsed_seconds"`
+		RowsPerSec float64        `json:"rows_per_second"`
+		Rosters    []RosterInfo   `json:"rosters"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if len(got.Counts) != len(Statuses)+1 || got.Counts["rejected"] != 2 || got.Counts["issued"] != 0 || got.Counts["weird"] != 1 {
+		t.Errorf("counts %v", got.Counts)
+	}
+	if got.ElapsedSec != 1.5 || got.RowsPerSec != 2 || got.Rosters == nil {
+		t.Errorf("derived fields %+v", got)
+	}
+	// Keys in Statuses order, extras after.
+	out := b.String()
+	last := -1
+	for _, st := range append(Statuses, "weird") {
+		i := strings.Index(out, `"`+string(st)+`": `)
+		if i < last {
+			t.Errorf("%s out of order in\n%s", st, out)
+		}
+		last = i
+	}
+	if s.ElapsedSec != 0 || len(s.Counts) != 2 {
+		t.Error("WriteJSON changed the summary")
+	}
+	// A given ElapsedSec is kept.
+	s.ElapsedSec = 9
+	b.Reset()
+	_ = s.WriteJSON(&b)
+	if !strings.Contains(b.String(), `"elapsed_seconds": 9,`) {
+		t.Errorf("ElapsedSec overwritten:\n%s", b.String())
+	}
+	// Round trip.
+	var back Summary
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back.Counts[StatusRejected] != 2 {
+		t.Errorf("round trip: %v %+v", err, back)
+	}
+}
+
+func TestSummaryJSONTrickyStrings(t *testing.T) {
+	// A warning that spells the counts key must not confuse the encoder.
+	s := &Summary{Warnings: []string{`"counts":null`}, Fatal: `x","counts":null`}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Summary
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	if back.Warnings[0] != `"counts":null` || back.Fatal != `x","counts":null` || len(back.Counts) != len(Statuses) {
+		t.Errorf("got %s", b)
+	}
+}
+
+func TestGroupDigits(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234"} {
+		if got := groupDigits(n); got != want {
+			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

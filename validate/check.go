@@ -1,0 +1,180 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// Errors of New, for callers that map bad options to a usage error.
+var (
+	ErrUnknownTarget = errors.New("unknown target")
+	ErrUnknownRegion = errors.New("unknown phone region")
+)
+
+// Validator checks roster rows against the rules of SPEC §3 and remembers
+// the card numbers, in-card codes and phones of the run to find
+// duplicates. It is not safe for concurrent use.
+type Validator struct {
+	target   Target
+	phone    *phoneRegion
+	today    time.Time // midnight UTC of today's calendar date
+	levels   *levelIndex
+	required [NumFields]bool
+	dups     *dupTracker
+}
+
+// New returns a Validator for opts. It fails for an unknown target (the
+// zero Target means mb) or phone region ("" means CN). "Today", for the
+// birthday and expiry rules, is fixed when New is called.
+func New(opts Options) (*Validator, error) {
+	target := opts.Target
+	if target == "" {
+		target = TargetMB
+	}
+	if _, ok := ParseTarget(string(target)); !ok {
+		return nil, fmt.Errorf("%w %q: use mb or sandy", ErrUnknownTarget, opts.Target)
+	}
+	phone, err := lookupRegion(opts.PhoneRegion)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	y, m, d := now.Date()
+	v := &Validator{
+		target: target,
+		phone:  phone,
+		today:  time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
+		dups:   newDupTracker(),
+	}
+	if opts.Levels != nil {
+		v.levels = newLevelIndex(opts.Levels)
+	}
+	for _, f := range Required(target) {
+		v.required[f] = true
+	}
+	return v, nil
+}
+
+// Check validates one row. It returns the row normalised to what is sent,
+// and one Problem per broken rule across all fields, errors and warnings;
+// the row is valid when !Invalid(problems), and the Card means nothing
+// otherwise. Well-formed card numbers, in-card codes and phones are
+// remembered even in an invalid row, so that a later row repeating one is
+// a duplicate.
+func (v *Validator) Check(in *Input) (Card, []Problem) {
+	c := checker{v: v, in: in}
+	for f := range NumFields {
+		cell := in.Cells[f]
+		if !utf8.ValidString(cell.Text) {
+			c.fail(f, reasonGarbled)
+			continue
+		}
+		s := cleanText(cell.Text)
+		if s == "" && !(cell.Kind == KindDate && !cell.Time.IsZero()) {
+			if v.required[f] {
+				c.problems = append(c.problems, Problem{
+					Field: f, Column: in.Columns[f], Reason: "empty, this column is required",
+				})
+			}
+			continue
+		}
+		fieldRules[f](&c, cell, s)
+	}
+	c.crossCheck()
+	return c.card, c.problems
+}
+
+// fieldRules holds each field's rule. A rule gets the cell and its text
+// trimmed by cleanText, never empty; it fills the card and reports problems.
+var fieldRules = [NumFields]func(c *checker, cell Cell, s string){
+	Cardno:     (*checker).cardno,
+	Password:   (*checker).password,
+	Extid:      (*checker).extid,
+	Name:       (*checker).name,
+	Phone:      (*checker).phone,
+	Sex:        (*checker).sex,
+	Birthday:   (*checker).birthday,
+	Level:      (*checker).level,
+	Balance:    (*checker).balance,
+	Points:     (*checker).points,
+	Expirydate: (*checker).expirydate,
+	IDNumber:   (*checker).idnumber,
+	Subject:    (*checker).subject,
+	ExtInfo:    (*checker).extInfo,
+}
+
+// checker holds one row's check in progress.
+type checker struct {
+	v        *Validator
+	in       *Input
+	card     Card
+	problems []Problem
+
+	// what the cross-checks compare, when the fields were valid
+	birth  time.Time
+	hasSex bool
+	sexStr string
+	id     IDInfo
+}
+
+// fail reports a broken rule of field f.
+func (c *checker) fail(f Field, reason string) { c.add(f, reason, false) }
+
+// warn reports a doubt about field f that does not stop the row.
+func (c *checker) warn(f Field, reason string) { c.add(f, reason, true) }
+
+func (c *checker) add(f Field, reason string, warning bool) {
+	value := c.in.Cells[f].Text
+	if f == Password {
+		value = "" // reports never show card passwords (SPEC §9)
+	}
+	c.problems = append(c.problems, Problem{
+		Field: f, Column: c.in.Columns[f], Value: value, Reason: reason, Warning: warning,
+	})
+}
+
+// column names field f as the user wrote it, for messages about another field.
+func (c *checker) column(f Field) string {
+	if col := c.in.Columns[f]; col != "" {
+		return col
+	}
+	return f.String()
+}
+
+// unique reports a duplicate of a well-formed value of field f.
+func (c *checker) unique(f Field, value string) {
+	d := c.v.dups
+	first, dup := d.see(f, value, d.position(c.in.Source, c.in.Row))
+	if !dup {
+		return
+	}
+	src, row := d.where(first)
+	if src == "" {
+		c.fail(f, fmt.Sprintf("also in row %d", row))
+		return
+	}
+	c.fail(f, fmt.Sprintf("also in row %d of %s", row, src))
+}
+
+// crossCheck compares an ID number's birth date and sex with the roster's.
+func (c *checker) crossCheck() {
+	if c.id.Number == "" {
+		return
+	}
+	if !c.birth.IsZero() && !c.birth.Equal(c.id.Birth) {
+		c.warn(IDNumber, fmt.Sprintf("says born %s but %s is %s",
+			showDate(c.id.Birth), c.column(Birthday), showDate(c.birth)))
+	}
+	if c.hasSex && c.id.Male != (c.card.Sex == 1) {
+		said := "female"
+		if c.id.Male {
+			said = "male"
+		}
+		c.warn(IDNumber, fmt.Sprintf("says %s but %s is %s", said, c.column(Sex), c.sexStr))
+	}
+}

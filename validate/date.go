@@ -1,0 +1,215 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Reasons of ParseDate.
+var (
+	errDateSyntax = errors.New("not a date we can read: write it like 1990-02-03 or 19900203")
+	errZeroDate   = errors.New("an empty date from a database (0000-00-00)")
+)
+
+// ParseDate reads a roster date, ignoring surrounding spaces and full-width
+// forms: 19900203, 1990-02-03, 1990/2/3, 1990.2.3, 1990年2月3日, each
+// optionally followed by a time of day (" 00:00:00", "T08:30") as database
+// and Excel exports write it; the time is dropped. The result is midnight
+// UTC of that calendar date. An impossible date such as 1990-02-30 is an
+// error whose text says why, in plain words.
+func ParseDate(s string) (time.Time, error) {
+	return parseDate(foldWidth(cleanText(s)))
+}
+
+// parseDate is ParseDate on a value already trimmed and width-folded.
+func parseDate(s string) (time.Time, error) {
+	p := dateScanner{s: s}
+	year, ok := p.digits(4, 4)
+	if !ok {
+		return time.Time{}, errDateSyntax
+	}
+	var month, day int
+	if m, ok := p.digits(2, 2); ok && p.peekDigit() {
+		// 19900203: eight digits in a row.
+		month = m
+		day, _ = p.digits(2, 2)
+		if p.peekDigit() {
+			return time.Time{}, errDateSyntax
+		}
+	} else {
+		if ok {
+			return time.Time{}, errDateSyntax // 199002 or 1990020
+		}
+		sep, ok := p.sep()
+		if !ok {
+			return time.Time{}, errDateSyntax
+		}
+		if month, ok = p.digits(1, 2); !ok {
+			return time.Time{}, errDateSyntax
+		}
+		sep2 := sep
+		if sep == "年" {
+			sep2 = "月"
+		}
+		if !p.literal(sep2) {
+			return time.Time{}, errDateSyntax
+		}
+		if day, ok = p.digits(1, 2); !ok {
+			return time.Time{}, errDateSyntax
+		}
+		if sep == "年" {
+			p.literal("日")
+		}
+	}
+	if !p.timeOfDay() {
+		return time.Time{}, errDateSyntax
+	}
+	return makeDate(year, month, day)
+}
+
+// makeDate checks that year-month-day is a real calendar date.
+func makeDate(year, month, day int) (time.Time, error) {
+	if year == 0 && month == 0 && day == 0 {
+		return time.Time{}, errZeroDate
+	}
+	if year < 1 {
+		return time.Time{}, fmt.Errorf("year %04d does not exist", year)
+	}
+	if month < 1 || month > 12 {
+		return time.Time{}, fmt.Errorf("not a real date: there is no month %d", month)
+	}
+	last := daysIn(year, time.Month(month))
+	if day < 1 || day > last {
+		if day == 0 {
+			return time.Time{}, errors.New("not a real date: there is no day 0")
+		}
+		return time.Time{}, fmt.Errorf("not a real date: %s %d has %d days", time.Month(month), year, last)
+	}
+	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), nil
+}
+
+func daysIn(year int, m time.Month) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// dateScanner walks a date string left to right.
+type dateScanner struct {
+	s string
+	i int
+}
+
+// digits reads between min and max ASCII digits.
+func (p *dateScanner) digits(min, max int) (int, bool) {
+	n, v := 0, 0
+	for n < max && p.i+n < len(p.s) && isDigit(p.s[p.i+n]) {
+		v = v*10 + int(p.s[p.i+n]-'0')
+		n++
+	}
+	if n < min {
+		return 0, false
+	}
+	p.i += n
+	return v, true
+}
+
+func (p *dateScanner) peekDigit() bool { return p.i < len(p.s) && isDigit(p.s[p.i]) }
+
+// sep reads the separator after the year.
+func (p *dateScanner) sep() (string, bool) {
+	for _, sep := range [...]string{"-", "/", ".", "年"} {
+		if p.literal(sep) {
+			return sep, true
+		}
+	}
+	return "", false
+}
+
+func (p *dateScanner) literal(lit string) bool {
+	if strings.HasPrefix(p.s[p.i:], lit) {
+		p.i += len(lit)
+		return true
+	}
+	return false
+}
+
+// timeOfDay accepts the end of the string, or a time of day after spaces or
+// a T: H:MM, HH:MM:SS, HH:MM:SS.fff. The time is checked, then dropped.
+func (p *dateScanner) timeOfDay() bool {
+	if p.i == len(p.s) {
+		return true
+	}
+	if p.literal("T") {
+	} else if p.peek() == ' ' {
+		for p.peek() == ' ' {
+			p.i++
+		}
+	} else {
+		return false
+	}
+	h, ok := p.digits(1, 2)
+	if !ok || h > 23 || !p.literal(":") {
+		return false
+	}
+	if m, ok := p.digits(2, 2); !ok || m > 59 {
+		return false
+	}
+	if p.literal(":") {
+		if sec, ok := p.digits(2, 2); !ok || sec > 59 {
+			return false
+		}
+		if p.literal(".") {
+			if _, ok := p.digits(1, 9); !ok {
+				return false
+			}
+		}
+	}
+	return p.i == len(p.s)
+}
+
+func (p *dateScanner) peek() byte {
+	if p.i < len(p.s) {
+		return p.s[p.i]
+	}
+	return 0
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// excelSerial converts an Excel serial day number (1900 date system) to a
+// date: a number cell in a date column that the reader did not convert.
+func excelSerial(s string) (time.Time, bool) {
+	if len(s) != 5 || !allDigits(s) {
+		return time.Time{}, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	// Serial 1 is 1900-01-01, but Excel counts a 1900-02-29 that never was,
+	// so for every five-digit serial day 0 is 1899-12-30.
+	return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n), true
+}
+
+// cellDate reads a date field's cell: a KindDate cell's Time, a
+// five-digit serial in a number cell, or the text forms of ParseDate.
+func cellDate(cell Cell, s string) (time.Time, error) {
+	if cell.Kind == KindDate && !cell.Time.IsZero() {
+		y, m, d := cell.Time.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+	}
+	s = foldWidth(s)
+	if cell.Kind == KindNumber {
+		if t, ok := excelSerial(trimZeroFraction(s)); ok {
+			return t, nil
+		}
+	}
+	return parseDate(s)
+}
+
+// dateString formats a date as sent: YYYYMMDD.
+func dateString(t time.Time) string { return t.Format("20060102") }
+
+// showDate formats a date for a message: 1990-02-03.
+func showDate(t time.Time) string { return t.Format("2006-01-02") }
