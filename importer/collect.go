@@ -70,6 +70,7 @@ func (r *run) emit(res *Result, j *job) error {
 		}
 		if p, err := strconv.ParseInt(j.answer.Points, 10, 64); err == nil {
 			res.ConfirmedPoints += p
+			res.PointsConfirmed++
 		}
 	}
 

@@ -79,6 +79,7 @@ type Result struct {
 	ConfirmedBalance validate.Money // as the platform confirmed it for issued and skipped rows
 	ConfirmedPoints  int64
 	Confirmations    int // rows whose balance the platform confirmed
+	PointsConfirmed  int // rows whose points the platform confirmed
 
 	Interrupted    bool   // Ctrl-C or SIGTERM stopped the run
 	BudgetExceeded bool   // --max-errors stopped the sending

@@ -83,11 +83,20 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 			}
 			continue
 		}
+		if r, bad := firstControl(s); bad && !freeText[f] {
+			c.fail(f, controlReason(r))
+			continue
+		}
 		fieldRules[f](&c, cell, s)
 	}
 	c.crossCheck()
 	return c.card, c.problems
 }
+
+// freeText marks the fields whose rules report control characters beside
+// their other rules; in every other field a control character is the only
+// problem reported, as nothing else about the value can be trusted.
+var freeText = [NumFields]bool{Name: true, Subject: true, ExtInfo: true}
 
 // fieldRules holds each field's rule. A rule gets the cell and its text
 // trimmed by cleanText, never empty; it fills the card and reports problems.

@@ -3,7 +3,18 @@
 //
 // It is pure: a row of cells goes in, a normalised Card and a list of
 // Problems come out. Nothing here reads files, talks to the network or logs.
+// Every value is trimmed (white space of any kind, zero-width characters);
+// identifiers, numbers, dates, phones and sex are also width-folded, so
+// full-width ＡＢＣ１２３ reads as ABC123. Problems are worded for a store
+// clerk, naming the column and value as the user wrote them:
+// `手机号 "1380013800": 10 digits, a CN mobile has 11`.
+//
 // A Validator also remembers the card numbers, in-card codes and phones it
-// has seen, to find duplicates across a whole run; it is not safe for
-// concurrent use, and callers check rows from one goroutine in roster order.
+// has seen, to find duplicates across a whole run. It keeps a 64-bit hash
+// per value and the packed position of its first row (about 40 bytes a
+// value, so some 110 MB for a million rows with all three fields), never
+// the strings. A Validator is not safe for concurrent use: callers check
+// rows from one goroutine in roster order. The package-level functions
+// (ParseDate, NormalizePhone, ParseIDNumber, FoldLevel, ParseMoney …) are
+// safe for concurrent use.
 package validate

@@ -42,6 +42,8 @@ func TestPhoneRule(t *testing.T) {
 			`手机 "+852 9123 4567": a HK number (+852), not a CN mobile`},
 		fieldCase{"no such country", TextCell("+999 1234 5678"), "",
 			`手机 "+999 1234 5678": the country code after + does not exist`},
+		fieldCase{"tab inside", TextCell("188\t6230 2465"), "",
+			`手机 "188\t6230 2465": contains a tab, which is not allowed: retype the value`},
 		fieldCase{"plus only", TextCell("+"), "", `手机 "+": no digits, this is not a phone number`},
 		fieldCase{"empty", TextCell(""), "", `手机: empty, this column is required`},
 	)
@@ -90,7 +92,7 @@ func TestPhoneFastPath(t *testing.T) {
 		example := phonenumbers.GetNationalSignificantNumber(
 			phonenumbers.GetExampleNumberForType(code, phonenumbers.MOBILE))
 		mobiles := 0
-		for i := 0; i < 3000; i++ {
+		for i := 0; i < 800; i++ {
 			n := r.lens[rng.IntN(len(r.lens))]
 			d := []byte(strconv.Itoa(1 + rng.IntN(9)))
 			if i%2 == 0 { // most of these are mobiles
@@ -108,8 +110,8 @@ func TestPhoneFastPath(t *testing.T) {
 				mobiles++
 			}
 		}
-		if mobiles < 500 {
-			t.Errorf("%s: only %d of 3000 numbers were mobiles", code, mobiles)
+		if mobiles < 150 {
+			t.Errorf("%s: only %d of 800 numbers were mobiles", code, mobiles)
 		}
 	}
 }

@@ -29,9 +29,9 @@ func TestCardno(t *testing.T) {
 		{"inner space", TextCell("10 0101"), "",
 			`卡号 "10 0101": a space is not allowed, only letters A-Z and digits 0-9 are allowed`},
 		{"inner tab", TextCell("100\t101"), "",
-			`卡号 "100\t101": a tab is not allowed, only letters A-Z and digits 0-9 are allowed`},
+			`卡号 "100\t101": contains a tab, which is not allowed: retype the value`},
 		{"NUL", TextCell("100\x00101"), "",
-			`卡号 "100\x00101": an invisible control character (U+0000) is not allowed, only letters A-Z and digits 0-9 are allowed`},
+			`卡号 "100\x00101": contains an invisible control character (U+0000), which is not allowed: retype the value`},
 		{"chinese", TextCell("卡1234"), "",
 			`卡号 "卡1234": "卡" is not allowed, only letters A-Z and digits 0-9 are allowed`},
 		{"short and bad char: two rules", TextCell("ab-"), "",
@@ -124,6 +124,8 @@ func TestSex(t *testing.T) {
 	}
 	cases = append(cases,
 		fieldCase{"number cell", num("0"), "0", ""},
+		fieldCase{"control character", TextCell("男\x07"), "",
+			`性别 "男\a": contains an invisible control character (U+0007), which is not allowed: retype the value`},
 		fieldCase{"unknown", TextCell("未知"), "",
 			`性别 "未知": not a sex we know: write 男 or 女 (1/0 and M/F work too)`},
 		fieldCase{"2", TextCell("2"), "",
@@ -174,6 +176,8 @@ func TestBirthday(t *testing.T) {
 			`生日 "1990-02/03": not a date we can read: write it like 1990-02-03 or 19900203`},
 		{"bad time", TextCell("1990-02-03 25:00"), "",
 			`生日 "1990-02-03 25:00": not a date we can read: write it like 1990-02-03 or 19900203`},
+		{"tab inside", TextCell("1990-02-03\t00:00"), "",
+			`生日 "1990-02-03\t00:00": contains a tab, which is not allowed: retype the value`},
 		{"words", TextCell("unknown"), "",
 			`生日 "unknown": not a date we can read: write it like 1990-02-03 or 19900203`},
 		{"tomorrow", TextCell("2026-11-24"), "",
@@ -269,6 +273,8 @@ func TestBalance(t *testing.T) {
 		{"words", TextCell("一百"), "", `余额 "一百": not an amount: write it like 100 or 100.50`},
 		{"bad grouping", TextCell("1,00"), "", `余额 "1,00": not an amount: write it like 100 or 100.50`},
 		{"too large", TextCell("99999999999999"), "", `余额 "99999999999999": too large for a card balance`},
+		{"NUL", TextCell("100\x00"), "",
+			`余额 "100\x00": contains an invisible control character (U+0000), which is not allowed: retype the value`},
 	})
 }
 

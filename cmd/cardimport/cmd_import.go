@@ -194,8 +194,12 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 		sum.Sandbox = p.conn.sandbox
 		st := p.conn.stats()
 		sum.Requests, sum.Retries, sum.Throttled = st.Requests, st.Retries, st.Throttled
+		// Totals the platform never stated stay empty ("not confirmed"),
+		// never a misleading 0: mb echoes balances but not points.
 		if res.Confirmations > 0 {
 			sum.ConfirmedBalance = res.ConfirmedBalance.Fixed()
+		}
+		if res.PointsConfirmed > 0 {
 			sum.ConfirmedPoints = fmt.Sprint(res.ConfirmedPoints)
 		}
 		sum.Warnings = append(sum.Warnings, p.conn.warnings...)
