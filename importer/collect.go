@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
@@ -68,7 +69,7 @@ func (r *run) emit(res *Result, j *job) error {
 			res.ConfirmedBalance = res.ConfirmedBalance.Add(m)
 			res.Confirmations++
 		}
-		if p, err := strconv.ParseInt(j.answer.Points, 10, 64); err == nil {
+		if p, err := strconv.ParseInt(strings.TrimRight(strings.TrimSuffix(j.answer.Points, ".0"), "."), 10, 64); err == nil {
 			res.ConfirmedPoints += p
 			res.PointsConfirmed++
 		}

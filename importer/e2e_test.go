@@ -543,3 +543,7 @@ func TestWindowDoesNotDeadlock(t *testing.T) {
 		t.Fatal("deadlock: the run did not finish")
 	}
 }
+
+func rosterFromText(name, text string) (*roster.Reader, error) {
+	return roster.NewCSV(name, strings.NewReader(text), roster.Options{})
+}

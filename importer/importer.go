@@ -20,10 +20,11 @@ type Platform interface {
 	// platform.ErrUnknownOutcome (perhaps applied), platform.ErrAuth (stop
 	// the run), or the last transient failure after retries. Issue counts
 	// the attempt on each card and sets Suspect on cards a request may have
-	// applied without answering.
-	Issue(ctx context.Context, cards []*platform.Card) ([]platform.Answer, error)
-	// Verify asks whether the card exists on the platform; it returns
-	// platform.ErrNotFound when it does not.
+	// applied without answering. A multi-step flow reports each finished
+	// step to progress and skips the steps in card.Done.
+	Issue(ctx context.Context, cards []*platform.Card, progress platform.Progress) ([]platform.Answer, error)
+	// Verify asks whether the card exists on the platform and how far its
+	// flow got; it returns platform.ErrNotFound when it does not.
 	Verify(ctx context.Context, card *platform.Card) (platform.Answer, error)
 }
 

@@ -335,6 +335,7 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 		for i, p := range priors {
 			j := jobs[i]
 			j.card.Attempts = p.Attempts
+			j.card.Done = p.Answer.Steps
 			switch {
 			case p.Issued:
 				out.set(j, report.StatusSkipped, p.Answer, "issued by an earlier run")
@@ -381,10 +382,22 @@ func (o *outcomes) set(j *job, st report.Status, a platform.Answer, msg string) 
 	}
 }
 
+// progress commits a finished step of a multi-step flow to the journal.
+func (o *outcomes) progress(ctx context.Context, c *platform.Card, a platform.Answer) error {
+	if o.run.cfg.Journal == nil {
+		return nil
+	}
+	return o.run.cfg.Journal.Step(ctx, c, a)
+}
+
 // abandon settles cards the run can no longer send: a card a request may
 // have issued is unknown (the next run verifies it), any other is pending.
 func (o *outcomes) abandon(jobs []*job, cause error) {
 	for _, j := range jobs {
+		if j.card.Done != 0 && !j.card.Done.Has(platform.StepConfirm) {
+			o.set(j, report.StatusUnknown, platform.Answer{Steps: j.card.Done}, "opened, but the run stopped before the card's flow was finished; the next run finishes it")
+			continue
+		}
 		if j.card.Suspect {
 			msg := "sent, but no usable answer came back and the run stopped before it could be verified; the next run verifies it"
 			if cause != nil {
@@ -407,7 +420,7 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 		o.abandon(jobs, nil)
 		return
 	}
-	answers, err := r.cfg.Platform.Issue(ctx, cardsOf(jobs))
+	answers, err := r.cfg.Platform.Issue(ctx, cardsOf(jobs), o.progress)
 	var rej *platform.Rejection
 	switch {
 	case err == nil:
@@ -452,10 +465,13 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 	default:
 		if ctx.Err() == nil && !r.interrupted.Load() {
 			var t *platform.TransientError
-			if errors.As(err, &t) && t.Throttled {
+			switch {
+			case errors.As(err, &t) && t.Throttled:
 				r.fatal(fmt.Errorf("the platform kept refusing requests as too frequent, retries exhausted (lower --rate): %w", err))
-			} else {
+			case errors.As(err, &t):
 				r.fatal(fmt.Errorf("platform unreachable after retries: %w", err))
+			default:
+				r.fatal(err)
 			}
 		}
 		o.abandon(jobs, err)
@@ -508,11 +524,13 @@ func (o *outcomes) verify(ctx context.Context, jobs []*job, why string) (notFoun
 		}
 		a, err := r.cfg.Platform.Verify(ctx, &j.card)
 		switch {
+		case err == nil && a.Conflict != "":
+			o.set(j, report.StatusExists, platform.Answer{}, a.Conflict)
+		case err == nil && a.Partial:
+			// Ours, half done: finish the flow from where it stopped.
+			j.card.Done |= a.Steps
+			notFound = append(notFound, j)
 		case err == nil:
-			if a.Cardno != "" && a.Cardno != j.card.Cardno {
-				o.set(j, report.StatusExists, platform.Answer{}, fmt.Sprintf("in-card code %s belongs to card %s on the platform", j.card.Extid, a.Cardno))
-				continue
-			}
 			o.set(j, report.StatusIssued, a, "confirmed by verification ("+why+")")
 		case errors.Is(err, platform.ErrNotFound):
 			notFound = append(notFound, j)

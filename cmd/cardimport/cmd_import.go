@@ -86,6 +86,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer jr.Close()
 
+	if target == validate.TargetSandy {
+		// member-cjb opens one card per request.
+		o.platform.batchSize = 1
+	}
 	return runPipeline(ctx, e, log, pipeline{
 		command:     "import",
 		target:      target,

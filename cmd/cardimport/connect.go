@@ -12,6 +12,7 @@ import (
 	"github.com/cardimport/cardimport/importer/pace"
 	"github.com/cardimport/cardimport/importer/retry"
 	"github.com/cardimport/cardimport/importer/sandbox"
+	"github.com/cardimport/cardimport/importer/sandy"
 	"github.com/cardimport/cardimport/validate"
 )
 
@@ -91,9 +92,33 @@ func connect(ctx context.Context, e *env, log *slog.Logger, target validate.Targ
 			c.close()
 			return nil, fmt.Errorf("endpoint %s: %w", c.label, err)
 		}
+	case validate.TargetSandy:
+		if c.sandbox {
+			endpoint = c.srv.SandyBase()
+		}
+		client, err := sandy.New(sandy.Config{
+			Base: endpoint, Token: sec.sandyToken, CustomerGUID: o.customerGUID,
+			Timeout: o.timeout, Pacer: c.pacer, Retry: policy,
+		})
+		if err != nil {
+			c.close()
+			return nil, usageError{err}
+		}
+		// Reading the levels and the recharge rules also proves the
+		// token before the roster is spent.
+		setup, err := client.Prepare(ctx, allowBonus)
+		if err != nil {
+			c.close()
+			return nil, fmt.Errorf("endpoint %s: %w", c.label, err)
+		}
+		for _, w := range setup.Warnings {
+			log.Warn(w)
+		}
+		c.platform, c.levels, c.warnings = client, setup.Levels, setup.Warnings
+		c.merchant = "sandy:" + o.customerGUID
 	default:
 		c.close()
-		return nil, fmt.Errorf("target %s is not supported yet", target)
+		return nil, fmt.Errorf("unknown target %s", target)
 	}
 	if c.sandbox {
 		c.merchant = "sandbox/" + c.merchant

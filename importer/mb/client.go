@@ -106,7 +106,7 @@ const MaxBatch = 500
 // have been applied, platform.ErrAuth, or the last transient failure. Issue
 // counts the attempt on every card and marks cards Suspect when a request
 // carrying them may have been applied.
-func (c *Client) Issue(ctx context.Context, cards []*platform.Card) ([]platform.Answer, error) {
+func (c *Client) Issue(ctx context.Context, cards []*platform.Card, _ platform.Progress) ([]platform.Answer, error) {
 	if len(cards) == 0 || len(cards) > MaxBatch {
 		return nil, fmt.Errorf("mb: a batch holds 1 to %d cards, not %d", MaxBatch, len(cards))
 	}
@@ -192,9 +192,14 @@ func answerOf(it *RespItem) platform.Answer {
 }
 
 // Verify asks mb_check whether the card's in-card code exists (SPEC §5).
-// It returns platform.ErrNotFound when it does not.
+// It returns platform.ErrNotFound when it does not, and a Conflict when the
+// code belongs to another card number.
 func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answer, error) {
-	return c.Check(ctx, "extid", card.Extid)
+	a, err := c.Check(ctx, "extid", card.Extid)
+	if err == nil && a.Cardno != "" && a.Cardno != card.Cardno {
+		a.Conflict = fmt.Sprintf("in-card code %s belongs to card %s on the platform", card.Extid, a.Cardno)
+	}
+	return a, err
 }
 
 // Check runs mb_check with one key: extid, id, mbno or phone. mb_check is

@@ -102,7 +102,7 @@ func TestIssueMatchesAnswerToCards(t *testing.T) {
 		{"id":"2","carno":"B2","mbno":"m2","extid":"eB2","balance":"100.88"},
 		{"id":1,"cardno":"","mbno":"m1","extid":"eA1"},
 		{"id":9,"cardno":"ZZ","mbno":"m9","extid":"nobody"}]}`))
-	got, err := newClient(t, srv.URL).Issue(context.Background(), cards("A1", "B2", "C3"))
+	got, err := newClient(t, srv.URL).Issue(context.Background(), cards("A1", "B2", "C3"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestIssueSendsExactFields(t *testing.T) {
 	cs[0].Balance, cs[0].HasBalance = validate.Money{Fen: 10088}, true
 	cs[0].Points, cs[0].HasPoints = "200", true
 	cs[0].Level = "3"
-	if _, err := newClient(t, srv.URL).Issue(context.Background(), cs); err != nil {
+	if _, err := newClient(t, srv.URL).Issue(context.Background(), cs, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, absent := range []string{"birthday", "subject", "ext_info", "expirydate", "idnumber"} {
@@ -187,7 +187,7 @@ func TestIssueClassifiesFailures(t *testing.T) {
 			srv, calls := server(t, tt.script...)
 			c := newClient(t, srv.URL)
 			cs := cards("A1", "B2")
-			_, err := c.Issue(context.Background(), cs)
+			_, err := c.Issue(context.Background(), cs, nil)
 			if !tt.wantErr(err) {
 				t.Fatalf("err = %v", err)
 			}
@@ -235,7 +235,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	var waits []time.Duration
 	c := newClient(t, srv.URL)
 	c.cfg.Retry.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
-	if _, err := c.Issue(context.Background(), cards("A1")); err != nil {
+	if _, err := c.Issue(context.Background(), cards("A1"), nil); err != nil {
 		t.Fatal(err)
 	}
 	if len(waits) != 1 || waits[0] < 2*time.Second {
@@ -251,7 +251,7 @@ func TestUnreachableIsTransientAndNotSuspect(t *testing.T) {
 	url := "http://" + l.Addr().String()
 	l.Close() // nothing listens: connection refused
 	cs := cards("A1")
-	_, err = newClient(t, url).Issue(context.Background(), cs)
+	_, err = newClient(t, url).Issue(context.Background(), cs, nil)
 	if !platform.IsTransient(err) {
 		t.Fatalf("err = %v, want transient", err)
 	}
@@ -265,7 +265,7 @@ func TestTimeoutAfterSendingIsUnknown(t *testing.T) {
 	c := newClient(t, srv.URL)
 	c.cfg.Timeout = 50 * time.Millisecond
 	cs := cards("A1")
-	if _, err := c.Issue(context.Background(), cs); !errors.Is(err, platform.ErrUnknownOutcome) {
+	if _, err := c.Issue(context.Background(), cs, nil); !errors.Is(err, platform.ErrUnknownOutcome) {
 		t.Fatalf("err = %v, want unknown outcome", err)
 	}
 	if !cs[0].Suspect {

@@ -7,6 +7,7 @@
 package platform
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -56,15 +57,27 @@ type Answer struct {
 	Bonus   string // sandy: bonus money a recharge rule added
 	Steps   Steps  // steps completed (sandy)
 	Note    string // anything the report should mention
+	// Partial (Verify): the card is on the platform but its flow is not
+	// finished (opened, not yet recharged); Issue again to finish it.
+	Partial bool
+	// Conflict (Verify): a card was found, but it is not ours — another
+	// card holds the in-card code, or the holder differs. Says whose.
+	Conflict string
 }
+
+// Progress is told each completed step of a multi-step flow, so that the
+// importer commits it to the journal before the next step's request
+// leaves. mb issues in one step and never calls it.
+type Progress func(ctx context.Context, card *Card, a Answer) error
 
 // ErrUnknownOutcome means a request may have reached the platform but no
 // usable answer came back: a timeout after sending, a dropped connection, an
 // unreadable body. The cards must be verified before anything is resent.
 var ErrUnknownOutcome = errors.New("outcome unknown")
 
-// ErrAuth means the platform refused the credentials, the signature or the
-// clock: nothing will succeed, the run stops.
+// ErrAuth means the platform refuses to serve this account — credentials,
+// signature, clock, an expired subscription: nothing will succeed, the run
+// stops.
 var ErrAuth = errors.New("platform refused the credentials")
 
 // ErrNotFound is Verify's answer for a card the platform does not have.

@@ -1,0 +1,251 @@
+package sandy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/cardimport/cardimport/importer/mb"
+	"github.com/cardimport/cardimport/importer/pace"
+	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/importer/retry"
+)
+
+// Config configures a Client. Base, Token and CustomerGUID are required.
+type Config struct {
+	// Base is the API's root, the routes are appended to it:
+	// http://vip.sandypos.com/api2/member-cjb
+	Base         string
+	Token        string // AUTHORIZATION: secret, from the environment or the config file
+	CustomerGUID string // CUSTOMERGUID: the restaurant
+
+	HTTP    *http.Client
+	Timeout time.Duration // per request; default 30s
+	Pacer   *pace.Pacer
+	Retry   retry.Policy
+}
+
+// Client talks to member-cjb.
+type Client struct {
+	cfg  Config
+	flow flowConfig
+}
+
+// New checks cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	u, err := url.Parse(cfg.Base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("sandy: endpoint %q is not an http(s) URL", cfg.Base)
+	}
+	var missing []string
+	if cfg.Token == "" {
+		missing = append(missing, "token (CARDIMPORT_SANDY_TOKEN)")
+	}
+	if cfg.CustomerGUID == "" {
+		missing = append(missing, "customer guid (--customer-guid or CARDIMPORT_SANDY_CUSTOMERGUID)")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("sandy: missing %s", strings.Join(missing, ", "))
+	}
+	cfg.Base = strings.TrimRight(cfg.Base, "/")
+	if cfg.HTTP == nil {
+		cfg.HTTP = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.Pacer == nil {
+		cfg.Pacer = pace.New(0)
+	}
+	return &Client{cfg: cfg}, nil
+}
+
+// The member-cjb errcodes (the seed's 基本格式說明).
+const (
+	CodeMissingParams = 1
+	CodeNotFound      = 2
+	CodeExists        = 3
+	CodeInsufficient  = 4
+	CodeExpired       = 300
+	CodeBadParams     = 400
+	CodeInternal      = 500
+)
+
+// APIError is an {errcode, errmsg} answer.
+type APIError struct {
+	Code int
+	Msg  string
+}
+
+func (e *APIError) Error() string { return fmt.Sprintf("errcode %d: %s", e.Code, e.Msg) }
+
+// kind says what a call may do on the platform, which decides how its
+// failures are retried.
+type kind int
+
+const (
+	read       kind = iota // no effect: every failure may be retried
+	idempotent             // the same effect twice is one effect (modcardinfo)
+	write                  // an effect that must not happen twice (cardopen, recharge)
+)
+
+// call makes one API call with retries and decodes a success into out.
+// A write whose request may have been applied without an answer returns
+// platform.ErrUnknownOutcome and is never retried here.
+func (c *Client) call(ctx context.Context, method, route string, body, out any, k kind) error {
+	return c.cfg.Retry.Do(ctx, func(int) error {
+		err := c.once(ctx, method, route, body, out)
+		var t *platform.TransientError
+		switch {
+		case k != write && errors.Is(err, platform.ErrUnknownOutcome):
+			return &platform.TransientError{Err: err, Sent: true}
+		case k == write && errors.As(err, &t) && t.Sent:
+			return fmt.Errorf("%w: %v", platform.ErrUnknownOutcome, err)
+		}
+		return err
+	})
+}
+
+const maxBody = 16 << 20
+
+func (c *Client) once(ctx context.Context, method, route string, body, out any) error {
+	if err := c.cfg.Pacer.Wait(ctx); err != nil {
+		return err
+	}
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("sandy: encode %s: %w", route, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	var wrote atomic.Bool
+	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	rctx = httptrace.WithClientTrace(rctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }})
+	req, err := http.NewRequestWithContext(rctx, method, c.cfg.Base+"/"+route, rd)
+	if err != nil {
+		return fmt.Errorf("sandy: %s: %w", route, err)
+	}
+	req.Header.Set("AUTHORIZATION", c.cfg.Token)
+	req.Header.Set("CUSTOMERGUID", c.cfg.CustomerGUID)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	res, err := c.cfg.HTTP.Do(req)
+	if err != nil {
+		if !wrote.Load() {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, err)}
+		}
+		return fmt.Errorf("sandy: %s: %w: %w", route, platform.ErrUnknownOutcome, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+	if err != nil {
+		return fmt.Errorf("sandy: %s: reading the answer: %w: %w", route, platform.ErrUnknownOutcome, err)
+	}
+	if apiErr, ok := decodeError(raw); ok {
+		return c.classify(route, res, apiErr)
+	}
+	switch code := res.StatusCode; {
+	case code == http.StatusOK:
+	case code == http.StatusTooManyRequests:
+		c.cfg.Pacer.OnThrottle()
+		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: HTTP %s", route, res.Status), Throttled: true,
+			RetryAfter: mb.RetryAfter(res.Header.Get("Retry-After"), time.Now())}
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return fmt.Errorf("%w: sandy: %s: HTTP %s: check CARDIMPORT_SANDY_TOKEN and --customer-guid", platform.ErrAuth, route, res.Status)
+	case code == http.StatusNotFound:
+		return fmt.Errorf("%w: sandy: %s: HTTP 404 (is --endpoint the API root, like http://vip.sandypos.com/api2/member-cjb?)", platform.ErrAuth, route)
+	case code >= 500 || code == http.StatusRequestTimeout:
+		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: HTTP %s", route, res.Status), Sent: true}
+	default:
+		return &platform.Rejection{Info: res.Status, Code: strconv.Itoa(code)}
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return fmt.Errorf("sandy: %s: unreadable answer %.60q: %w: %w", route, raw, platform.ErrUnknownOutcome, err)
+		}
+		// JSON of another shape ({"data":null}, a proxy's JSON error)
+		// must not pass for an answer: an empty sum_recharge read from it
+		// would look like "not recharged yet".
+		if s, ok := out.(shaped); ok && !s.wellFormed() {
+			return fmt.Errorf("sandy: %s: answer of an unexpected shape %.60q: %w", route, raw, platform.ErrUnknownOutcome)
+		}
+	}
+	c.cfg.Pacer.OnSuccess()
+	return nil
+}
+
+// shaped is an answer that can tell whether it has the fields every real
+// answer carries.
+type shaped interface{ wellFormed() bool }
+
+// decodeError recognises an {errcode, errmsg} body.
+func decodeError(raw []byte) (*APIError, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' || !bytes.Contains(raw, []byte(`"errcode"`)) {
+		return nil, false
+	}
+	var e struct {
+		Code mb.Flex `json:"errcode"`
+		Msg  string  `json:"errmsg"`
+	}
+	if json.Unmarshal(raw, &e) != nil || e.Code == "" || e.Code == "0" {
+		return nil, false
+	}
+	code, err := strconv.Atoi(string(e.Code))
+	if err != nil {
+		code = -1
+	}
+	return &APIError{Code: code, Msg: e.Msg}, true
+}
+
+var busyWords = []string{"頻繁", "频繁", "繁忙", "稍後", "稍后", "busy", "too many"}
+
+// classify turns an errcode into the importer's vocabulary: 500 and
+// throttling retry, 300 and refused credentials stop the run, 2 is "not
+// found", 3 "exists", the rest are the row's rejection.
+func (c *Client) classify(route string, res *http.Response, e *APIError) error {
+	low := strings.ToLower(e.Msg)
+	switch {
+	case res.StatusCode == http.StatusTooManyRequests || containsAny(low, busyWords):
+		c.cfg.Pacer.OnThrottle()
+		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, e), Throttled: true,
+			RetryAfter: mb.RetryAfter(res.Header.Get("Retry-After"), time.Now())}
+	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
+		return fmt.Errorf("%w: sandy: %s: %v (check CARDIMPORT_SANDY_TOKEN and --customer-guid)", platform.ErrAuth, route, e)
+	case e.Code == CodeExpired:
+		return fmt.Errorf("%w: sandy: %s: %v (the platform says the system has expired: the restaurant's subscription)", platform.ErrAuth, route, e)
+	case e.Code == CodeInternal:
+		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, e), Sent: true}
+	case e.Code == CodeNotFound:
+		return fmt.Errorf("sandy: %s: %w: %w", route, platform.ErrNotFound, e)
+	}
+	c.cfg.Pacer.OnSuccess()
+	return &platform.Rejection{Info: e.Msg, Code: strconv.Itoa(e.Code), Exists: e.Code == CodeExists}
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}

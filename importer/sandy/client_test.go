@@ -1,0 +1,143 @@
+package sandy
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cardimport/cardimport/importer/pace"
+	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/importer/retry"
+	"github.com/cardimport/cardimport/validate"
+)
+
+func testClient(t *testing.T, h http.HandlerFunc) (*Client, *atomic.Int32) {
+	t.Helper()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if r.Header.Get("AUTHORIZATION") != "tok" || r.Header.Get("CUSTOMERGUID") != "{G}" {
+			t.Errorf("headers = %v", r.Header)
+		}
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Config{Base: srv.URL + "/api2/member-cjb/", Token: "tok", CustomerGUID: "{G}", Timeout: time.Second,
+		Pacer: pace.New(0), Retry: retry.Policy{Attempts: 3, Sleep: retry.NoSleep}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &calls
+}
+
+func answer(code int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(code)
+		io.WriteString(w, body)
+	}
+}
+
+func TestErrcodeClassification(t *testing.T) {
+	card := &validate.Card{Cardno: "M1", Name: "王", Phone: "13800138000", Sex: 1}
+	tests := []struct {
+		name  string
+		h     http.HandlerFunc
+		check func(error) bool
+		calls int32
+	}{
+		{"1 missing params", answer(200, `{"errcode":1,"errmsg":"參數不足"}`), isRejection(false), 1},
+		{"3 exists", answer(200, `{"errcode":"3","errmsg":"卡已存在"}`), isRejection(true), 1},
+		{"4 insufficient", answer(200, `{"errcode":4,"errmsg":"余額不足"}`), isRejection(false), 1},
+		{"400 bad params", answer(200, `{"errcode":400,"errmsg":"手機號格式錯誤"}`), isRejection(false), 1},
+		{"300 expired stops the run", answer(200, `{"errcode":300,"errmsg":"系統過期"}`), is(platform.ErrAuth), 1},
+		{"401 stops the run", answer(401, `{"errcode":400,"errmsg":"AUTHORIZATION無效"}`), is(platform.ErrAuth), 1},
+		{"404 is a wrong endpoint", answer(404, `not found`), is(platform.ErrAuth), 1},
+		// cardopen is a write: a 500 may have opened the card, so it is
+		// not retried blindly but reported as an unknown outcome.
+		{"500 on a write is unknown", answer(500, `{"errcode":500,"errmsg":"內部錯誤"}`), is(platform.ErrUnknownOutcome), 1},
+		{"throttled is retried", answer(200, `{"errcode":500,"errmsg":"請求過於頻繁"}`), platform.IsTransient, 3},
+		{"another shape is unknown", answer(200, `{"data":null}`), is(platform.ErrUnknownOutcome), 1},
+		{"html is unknown", answer(200, `<html>`), is(platform.ErrUnknownOutcome), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, calls := testClient(t, tt.h)
+			err := c.Open(context.Background(), card, "1")
+			if !tt.check(err) {
+				t.Errorf("err = %v", err)
+			}
+			if calls.Load() != tt.calls {
+				t.Errorf("calls = %d, want %d", calls.Load(), tt.calls)
+			}
+		})
+	}
+}
+
+func TestReadsRetryEverything(t *testing.T) {
+	var n atomic.Int32
+	c, calls := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) < 3 {
+			w.WriteHeader(500)
+			io.WriteString(w, `{"errcode":500,"errmsg":"內部錯誤"}`)
+			return
+		}
+		io.WriteString(w, `{"card_id":"M1","phone":"13800138000","amount":14493.80,"sum_recharge":529,"birthday":""}`)
+	})
+	info, err := c.CardInfo(context.Background(), "M1")
+	if err != nil || string(info.Amount) != "14493.80" || calls.Load() != 3 {
+		t.Errorf("CardInfo = %+v, %v after %d calls", info, err, calls.Load())
+	}
+	c2, _ := testClient(t, answer(200, `{"errcode":2,"errmsg":"卡不存在"}`))
+	if _, err := c2.CardInfo(context.Background(), "M9"); !errors.Is(err, platform.ErrNotFound) {
+		t.Errorf("errcode 2: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestPrepare(t *testing.T) {
+	rules := `{"rules":[],"paytypes":[[1,"現金"],[2,"銀行卡"]]}`
+	bonus := `{"rules":[{"money":1,"add_score":0.0,"description":"充值送10%","add_money":0.1}],"paytypes":[[2,"銀行卡"],[1,"現金"]]}`
+	noCash := `{"rules":[],"paytypes":[[2,"銀行卡"]]}`
+	route := func(rulesBody string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case strings.HasSuffix(r.URL.Path, "/cardlevellist") && r.Method == http.MethodGet:
+				io.WriteString(w, `[{"card_lel_name":"普通會員","id":1},{"card_lel_name":"高級會員","id":2}]`)
+			case strings.HasSuffix(r.URL.Path, "/getrechargerules"):
+				io.WriteString(w, rulesBody)
+			default:
+				t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+			}
+		}
+	}
+	c, _ := testClient(t, route(rules))
+	s, err := c.Prepare(context.Background(), false)
+	if err != nil || s.PayType.ID != "1" || len(s.Levels) != 2 || s.Levels[1].Name != "高級會員" || s.Levels[1].ID != "2" {
+		t.Errorf("Prepare = %+v, %v", s, err)
+	}
+	c, _ = testClient(t, route(bonus))
+	if _, err := c.Prepare(context.Background(), false); !errors.Is(err, ErrBonusRules) || !strings.Contains(err.Error(), "充值送10%") {
+		t.Errorf("bonus rules: err = %v", err)
+	}
+	if s, err := c.Prepare(context.Background(), true); err != nil || s.PayType.Name != "現金" || len(s.Bonus) != 1 {
+		t.Errorf("bonus allowed: %+v, %v", s, err)
+	}
+	c, _ = testClient(t, route(noCash))
+	if _, err := c.Prepare(context.Background(), false); err == nil || !strings.Contains(err.Error(), "cash") {
+		t.Errorf("no cash pay type: err = %v", err)
+	}
+}
+
+func is(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
+
+func isRejection(exists bool) func(error) bool {
+	return func(err error) bool {
+		r, ok := platform.AsRejection(err)
+		return ok && r.Exists == exists
+	}
+}
