@@ -181,9 +181,20 @@ func configString(v any) (string, error) {
 // usage prints the command's help.
 func (c *command) usage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: cardimport %s %s\n\n%s\n\nFlags:\n", c.name, c.synopsis, strings.TrimSpace(c.about))
-	c.fs.SetOutput(w)
-	c.fs.PrintDefaults()
-	c.fs.SetOutput(io.Discard)
+	c.fs.VisitAll(func(f *flag.Flag) {
+		if f.Name == "h" {
+			return
+		}
+		name, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		if def := f.DefValue; def != "" && def != "false" && def != "0" && def != "[]" {
+			usage += " (default " + def + ")"
+		}
+		fmt.Fprintf(w, "%-30s %s\n", line, usage)
+	})
 }
 
 // mapFlag collects repeatable --map column=field.
