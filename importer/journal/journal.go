@@ -121,12 +121,27 @@ func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]
 	priors := make([]Prior, len(cards))
 	err := j.tx(ctx, func(tx *sql.Tx) error {
 		now := stamp(j.opt.Now())
+		// Prepared once a batch: parsing the SQL for every card costs more
+		// than running it.
+		lookup, err := tx.PrepareContext(ctx, `SELECT status, steps, id, mbno, extid, balance, points, bonus, attempts, error, run
+				FROM cards WHERE target = ? AND merchant = ? AND cardno = ?`)
+		if err != nil {
+			return err
+		}
+		defer lookup.Close()
+		claim, err := tx.PrepareContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, extid, batch, created, updated, run)
+				VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?)
+				ON CONFLICT (target, merchant, cardno) DO UPDATE SET
+					status = 'sending', extid = excluded.extid, batch = excluded.batch, updated = excluded.updated, run = excluded.run`)
+		if err != nil {
+			return err
+		}
+		defer claim.Close()
 		for i, c := range cards {
 			var st, run, msg string
 			var p Prior
 			var steps int
-			err := tx.QueryRowContext(ctx, `SELECT status, steps, id, mbno, extid, balance, points, bonus, attempts, error, run
-				FROM cards WHERE target = ? AND merchant = ? AND cardno = ?`, j.opt.Target, j.opt.Merchant, c.Cardno).
+			err := lookup.QueryRowContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno).
 				Scan(&st, &steps, &p.Answer.ID, &p.Answer.Mbno, &p.Answer.Extid, &p.Answer.Balance, &p.Answer.Points, &p.Answer.Bonus, &p.Attempts, &msg, &run)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
@@ -153,11 +168,7 @@ func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]
 				}
 			}
 			priors[i] = p
-			if _, err := tx.ExecContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, extid, batch, created, updated, run)
-				VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?)
-				ON CONFLICT (target, merchant, cardno) DO UPDATE SET
-					status = 'sending', extid = excluded.extid, batch = excluded.batch, updated = excluded.updated, run = excluded.run`,
-				j.opt.Target, j.opt.Merchant, c.Cardno, c.Extid, batch, now, now, j.run); err != nil {
+			if _, err := claim.ExecContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno, c.Extid, batch, now, now, j.run); err != nil {
 				return err
 			}
 		}
@@ -197,10 +208,7 @@ func (j *DB) Record(ctx context.Context, outs []Outcome) error {
 	}
 	err := j.tx(ctx, func(tx *sql.Tx) error {
 		now := stamp(j.opt.Now())
-		for _, o := range outs {
-			c := o.Card
-			steps := c.Done | o.Answer.Steps
-			if _, err := tx.ExecContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, steps, id, mbno, extid, balance, points, bonus,
+		record, err := tx.PrepareContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, steps, id, mbno, extid, balance, points, bonus,
 					attempts, batch, error, source, row, name, phone, created, updated, run)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (target, merchant, cardno) DO UPDATE SET
@@ -213,8 +221,15 @@ func (j *DB) Record(ctx context.Context, outs []Outcome) error {
 					bonus = CASE WHEN excluded.bonus != '' THEN excluded.bonus ELSE cards.bonus END,
 					attempts = excluded.attempts, batch = excluded.batch, error = excluded.error,
 					source = excluded.source, row = excluded.row, name = excluded.name, phone = excluded.phone,
-					updated = excluded.updated, run = excluded.run`,
-				j.opt.Target, j.opt.Merchant, c.Cardno, string(o.Status), int(steps), o.Answer.ID, o.Answer.Mbno, c.Extid,
+					updated = excluded.updated, run = excluded.run`)
+		if err != nil {
+			return err
+		}
+		defer record.Close()
+		for _, o := range outs {
+			c := o.Card
+			steps := c.Done | o.Answer.Steps
+			if _, err := record.ExecContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno, string(o.Status), int(steps), o.Answer.ID, o.Answer.Mbno, c.Extid,
 				o.Answer.Balance, o.Answer.Points, o.Answer.Bonus, c.Attempts, o.Batch, o.Message,
 				o.Source, o.Row, c.Name, report.MaskPhone(c.Phone), now, now, j.run); err != nil {
 				return err

@@ -23,15 +23,15 @@ func TestThrottleLowersOncePerWindow(t *testing.T) {
 	p.OnThrottle()
 	p.OnThrottle() // a second 429 from the same burst
 	p.OnThrottle()
-	if got, want := p.Stats().Rate, 20*DownFactor; got != want {
-		t.Fatalf("rate after one burst of throttles = %v, want %v", got, want)
+	if got, want := p.Stats().Rate, 20*Blind; got != want {
+		t.Fatalf("rate after one burst of throttles, nothing accepted yet = %v, want %v", got, want)
 	}
 	if got := p.Stats().Throttled; got != 3 {
 		t.Errorf("throttled = %d, want 3 (every answer counts)", got)
 	}
 	c.advance(DownEvery)
 	p.OnThrottle()
-	if got, want := p.Stats().Rate, 20*DownFactor*DownFactor; got != want {
+	if got, want := p.Stats().Rate, 20*Blind*Blind; got != want {
 		t.Errorf("rate after a second window = %v, want %v", got, want)
 	}
 }
@@ -92,5 +92,29 @@ func TestWaitHonoursContext(t *testing.T) {
 	defer cancel()
 	if err := p.Wait(ctx); err == nil {
 		t.Error("Wait returned nil although the next token is minutes away")
+	}
+}
+
+func TestThrottleDropsToWhatThePlatformAccepted(t *testing.T) {
+	p, c := newTestPacer(20)
+	// The platform accepted 10 requests a second for the last two seconds.
+	for range 20 {
+		c.advance(100 * time.Millisecond)
+		p.OnSuccess()
+	}
+	p.OnThrottle()
+	if got, want := p.Stats().Rate, 10*Headroom; got < want-0.01 || got > want+0.01 {
+		t.Errorf("rate after a throttle = %v, want %v (95%% of the accepted 10/s)", got, want)
+	}
+	// Held for a while after a throttle, then probing upwards again.
+	c.advance(UpEvery)
+	p.OnSuccess()
+	if got := p.Stats().Rate; got > 10*Headroom+0.01 {
+		t.Errorf("rate rose to %v within Hold after a throttle", got)
+	}
+	c.advance(Hold)
+	p.OnSuccess()
+	if got := p.Stats().Rate; got <= 10*Headroom {
+		t.Errorf("rate %v did not rise after Hold", got)
 	}
 }

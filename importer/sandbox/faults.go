@@ -241,7 +241,8 @@ func (s *Sandbox) deliver(w http.ResponseWriter, r *http.Request, body []byte, k
 	case faultSlow:
 		s.stats.slowed.Add(1)
 		if !sleep(r.Context(), p.slowWait) {
-			return // the client gave up; the connection is gone
+			abort(w, false) // the client gave up, or the server is closing: never an empty 200
+			return
 		}
 	case faultMalformed:
 		s.stats.malformed.Add(1)

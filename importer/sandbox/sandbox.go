@@ -248,6 +248,7 @@ func (s *Sandbox) begin(w http.ResponseWriter, r *http.Request, sandy bool) bool
 		s.stats.mbRequests.Add(1)
 	}
 	if !sleep(r.Context(), time.Duration(s.latency.Load())) {
+		abort(w, false) // the client gave up, or the server is closing: never an empty 200
 		return false
 	}
 	if s.lim.Allow() {

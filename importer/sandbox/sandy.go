@@ -70,6 +70,16 @@ func (n num) MarshalJSON() ([]byte, error) {
 	return []byte(n), nil
 }
 
+// UnmarshalJSON keeps a number's (or string's) exact text.
+func (n *num) UnmarshalJSON(b []byte) error {
+	var f mb.Flex
+	if err := f.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*n = num(f)
+	return nil
+}
+
 // Number forms the seed shows: amounts like 14493.80 (fixedNum), bonus and
 // history amounts like 10.0 or 14608.8 (floatNum, Python's float repr),
 // sums like 529 (shortNum).

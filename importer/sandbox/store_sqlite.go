@@ -77,13 +77,14 @@ CREATE INDEX IF NOT EXISTS sandy_events_card ON sandy_events(card_id, id);
 `
 
 func openSQLite(path string) (*sqliteStore, error) {
-	dsn := path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	// Immediate transactions: another process on the same file waits
+	// (busy_timeout) instead of failing half-way through an id allocation.
+	dsn := path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
-	db.SetConnMaxIdleTime(0)
 	if _, err := db.Exec(sqliteSchema); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
@@ -368,6 +369,10 @@ func (s *sqliteStore) ledger() (Ledger, error) {
 			} else {
 				l.MB = append(l.MB, c)
 			}
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return err
 		}
 		if err := rows.Close(); err != nil {
 			return err
