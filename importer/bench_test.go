@@ -153,7 +153,7 @@ func BenchmarkValidateStream(b *testing.B) {
 
 type countingReport struct{ n *int }
 
-func (c countingReport) Write(*report.Line) error                { *c.n++; return nil }
+func (c countingReport) Write(*report.Line) error               { *c.n++; return nil }
 func (c countingReport) WriteGenerated(*report.Generated) error { return nil }
 func (c countingReport) Close(*report.Summary) error            { return nil }
 func (c countingReport) Abort() error                           { return nil }
