@@ -257,7 +257,7 @@ func TestImportThrottled(t *testing.T) {
 		t.Run(style.String(), func(t *testing.T) {
 			srv := startSandbox(t, sandbox.Config{Rate: 100, Burst: 1, Throttle: style})
 			client, pacer := mbClient(t, srv, 400, 5*time.Second)
-			const rows = 600
+			const rows = 300
 			r := doRun(t, context.Background(), importer.Config{
 				Rosters:   []importer.Roster{rosterCSV(t, rows, nil)},
 				Platform:  client,
@@ -273,6 +273,7 @@ func TestImportThrottled(t *testing.T) {
 			if pacer.Stats().Throttled == 0 || srv.Sandbox.Stats().Throttled == 0 {
 				t.Errorf("no throttling seen (client %+v, sandbox %+v): the test proves nothing", pacer.Stats(), srv.Sandbox.Stats())
 			}
+			t.Logf("client %+v, sandbox throttled %d", pacer.Stats(), srv.Sandbox.Stats().Throttled)
 			if pacer.Stats().Rate >= 400 {
 				t.Errorf("rate still %v after throttling", pacer.Stats().Rate)
 			}

@@ -8,13 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/cardimport/cardimport/importer/pace"
@@ -290,53 +287,36 @@ const maxBody = 32 << 20
 
 // once makes one HTTP request and classifies its result.
 func (c *Client) once(ctx context.Context, action string, extra map[string]string, post *Post) (*Response, delivery, error) {
-	if err := c.cfg.Pacer.Wait(ctx); err != nil {
-		return nil, notSent, err
-	}
-	get := map[string]string{
-		"gpid":      c.cfg.GPID,
-		"msid":      c.cfg.MSID,
-		"timestamp": c.cfg.Now().Local().Format(TimestampLayout),
-		"nonce":     c.cfg.Nonce(),
-		"signtype":  "sha1",
-		"op":        c.cfg.Op,
-	}
-	for k, v := range extra {
-		get[k] = v
-	}
-	get["sign"] = Sign(get, c.cfg.APIKey, c.cfg.AppSecret)
-	body, err := json.Marshal(Request{Action: Action{Action: action}, Get: get, Post: post})
-	if err != nil {
-		return nil, notSent, fmt.Errorf("mb: encode %s: %w", action, err)
-	}
-
-	var wrote atomic.Bool
-	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	rctx = httptrace.WithClientTrace(rctx, &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
-	})
-	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.cfg.Endpoint, bytes.NewReader(body))
-	if err != nil {
-		return nil, notSent, fmt.Errorf("mb: %s: %w", action, err)
-	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	req.Header.Set("Accept", "application/json")
-
-	res, err := c.cfg.HTTP.Do(req)
-	if err != nil {
-		if !wrote.Load() {
-			if ctx.Err() != nil {
-				return nil, notSent, ctx.Err() // interrupted before anything left
-			}
-			return nil, notSent, &platform.TransientError{Err: fmt.Errorf("mb: %s: %w", action, err)}
+	res, raw, err := platform.Exchange(ctx, "mb: "+action, c.cfg.HTTP, c.cfg.Pacer, c.cfg.Timeout, maxBody, func(rctx context.Context) (*http.Request, error) {
+		get := map[string]string{
+			"gpid":      c.cfg.GPID,
+			"msid":      c.cfg.MSID,
+			"timestamp": c.cfg.Now().Local().Format(TimestampLayout),
+			"nonce":     c.cfg.Nonce(),
+			"signtype":  "sha1",
+			"op":        c.cfg.Op,
 		}
-		return nil, ambiguous, fmt.Errorf("mb: %s: %w: %w", action, platform.ErrUnknownOutcome, err)
+		for k, v := range extra {
+			get[k] = v
+		}
+		get["sign"] = Sign(get, c.cfg.APIKey, c.cfg.AppSecret)
+		body, err := json.Marshal(Request{Action: Action{Action: action}, Get: get, Post: post})
+		if err != nil {
+			return nil, fmt.Errorf("encode: %w", err)
+		}
+		req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.cfg.Endpoint, bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+		req.Header.Set("Accept", "application/json")
+		return req, nil
+	})
+	if errors.Is(err, platform.ErrUnknownOutcome) {
+		return nil, ambiguous, err
 	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
 	if err != nil {
-		return nil, ambiguous, fmt.Errorf("mb: %s: reading the answer: %w: %w", action, platform.ErrUnknownOutcome, err)
+		return nil, notSent, err
 	}
 	if err := c.httpStatus(action, res); err != nil {
 		var t *platform.TransientError

@@ -90,13 +90,16 @@ func (p *Pacer) OnThrottle() {
 	// or more: right after the start, a burst says nothing, and the rate
 	// is halved (the classic multiplicative decrease) to stop the refusals
 	// quickly.
-	next := p.lim.Limit() * Blind
+	cur := p.lim.Limit()
+	next := cur * Blind
 	if n := len(p.oks); n >= 5 {
 		if span := now.Sub(p.oks[0]); span >= time.Second {
-			next = p.lim.Limit() * DownFactor
-			if accepted := rate.Limit(float64(n-1) / span.Seconds() * Headroom); accepted < next {
-				next = accepted
-			}
+			// The accepted rate only bounds the platform's capacity from
+			// below when we were sending at it, so it may cut deeper than
+			// DownFactor but never below Blind.
+			next = cur * DownFactor
+			accepted := rate.Limit(float64(n-1) / span.Seconds() * Headroom)
+			next = max(min(next, accepted), cur*Blind)
 		}
 	}
 	p.lim.SetLimitAt(now, max(next, MinRate))

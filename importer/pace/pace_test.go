@@ -96,7 +96,7 @@ func TestWaitHonoursContext(t *testing.T) {
 }
 
 func TestThrottleDropsToWhatThePlatformAccepted(t *testing.T) {
-	p, c := newTestPacer(20)
+	p, c := newTestPacer(15)
 	// The platform accepted 10 requests a second for the last two seconds.
 	for range 20 {
 		c.advance(100 * time.Millisecond)
@@ -116,5 +116,18 @@ func TestThrottleDropsToWhatThePlatformAccepted(t *testing.T) {
 	p.OnSuccess()
 	if got := p.Stats().Rate; got <= 10*Headroom {
 		t.Errorf("rate %v did not rise after Hold", got)
+	}
+}
+
+func TestThrottleNeverCutsBelowHalf(t *testing.T) {
+	p, c := newTestPacer(40)
+	// Few answers lately (retries waiting): they say little of capacity.
+	for range 5 {
+		c.advance(400 * time.Millisecond)
+		p.OnSuccess()
+	}
+	p.OnThrottle()
+	if got := p.Stats().Rate; got != 40*Blind {
+		t.Errorf("rate = %v, want the floor %v", got, 40*Blind)
 	}
 }

@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/cardimport/cardimport/importer/mb"
@@ -119,45 +117,33 @@ func (c *Client) call(ctx context.Context, method, route string, body, out any, 
 const maxBody = 16 << 20
 
 func (c *Client) once(ctx context.Context, method, route string, body, out any) error {
-	if err := c.cfg.Pacer.Wait(ctx); err != nil {
-		return err
-	}
-	var rd io.Reader
+	var payload []byte
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return fmt.Errorf("sandy: encode %s: %w", route, err)
 		}
-		rd = bytes.NewReader(b)
+		payload = b
 	}
-	var wrote atomic.Bool
-	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	rctx = httptrace.WithClientTrace(rctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }})
-	req, err := http.NewRequestWithContext(rctx, method, c.cfg.Base+"/"+route, rd)
-	if err != nil {
-		return fmt.Errorf("sandy: %s: %w", route, err)
-	}
-	req.Header.Set("AUTHORIZATION", c.cfg.Token)
-	req.Header.Set("CUSTOMERGUID", c.cfg.CustomerGUID)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	}
-	res, err := c.cfg.HTTP.Do(req)
-	if err != nil {
-		if !wrote.Load() {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, err)}
+	res, raw, err := platform.Exchange(ctx, "sandy: "+route, c.cfg.HTTP, c.cfg.Pacer, c.cfg.Timeout, maxBody, func(rctx context.Context) (*http.Request, error) {
+		var rd io.Reader
+		if payload != nil {
+			rd = bytes.NewReader(payload)
 		}
-		return fmt.Errorf("sandy: %s: %w: %w", route, platform.ErrUnknownOutcome, err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+		req, err := http.NewRequestWithContext(rctx, method, c.cfg.Base+"/"+route, rd)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("AUTHORIZATION", c.cfg.Token)
+		req.Header.Set("CUSTOMERGUID", c.cfg.CustomerGUID)
+		req.Header.Set("Accept", "application/json")
+		if payload != nil {
+			req.Header.Set("Content-Type", "application/json; charset=utf-8")
+		}
+		return req, nil
+	})
 	if err != nil {
-		return fmt.Errorf("sandy: %s: reading the answer: %w: %w", route, platform.ErrUnknownOutcome, err)
+		return err
 	}
 	if apiErr, ok := decodeError(raw); ok {
 		return c.classify(route, res, apiErr)

@@ -1,0 +1,56 @@
+package platform
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
+	"time"
+
+	"github.com/cardimport/cardimport/importer/pace"
+)
+
+// Exchange is one HTTP request of a platform client, the part both
+// clients share: it waits for the pacer, builds the request (so that
+// timestamps and nonces are fresh when it leaves), sends it with a
+// per-request timeout, and reads the whole answer (at most maxBody bytes).
+// what ("mb: mb_newcard") prefixes its errors.
+//
+// A failure is classified by whether the request was written: one that
+// never left is a *TransientError (or ctx's error after an interrupt),
+// one that left without a readable answer wraps ErrUnknownOutcome. The
+// HTTP status is the caller's to judge.
+func Exchange(ctx context.Context, what string, hc *http.Client, p *pace.Pacer, timeout time.Duration, maxBody int64,
+	build func(ctx context.Context) (*http.Request, error)) (*http.Response, []byte, error) {
+	if err := p.Wait(ctx); err != nil {
+		return nil, nil, err
+	}
+	var wrote atomic.Bool
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	rctx = httptrace.WithClientTrace(rctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+	})
+	req, err := build(rctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", what, err)
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		if !wrote.Load() {
+			if ctx.Err() != nil {
+				return nil, nil, ctx.Err() // interrupted before anything left
+			}
+			return nil, nil, &TransientError{Err: fmt.Errorf("%s: %w", what, err)}
+		}
+		return nil, nil, fmt.Errorf("%s: %w: %w", what, ErrUnknownOutcome, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: reading the answer: %w: %w", what, ErrUnknownOutcome, err)
+	}
+	return res, raw, nil
+}
