@@ -150,7 +150,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		width = max(width, len(groupDigits(int64(c))))
 	}
 	for _, st := range statusOrder(n.Counts) {
-		if c := n.Counts[st]; c > 0 || st == StatusIssued {
+		if c := n.Counts[st]; c > 0 || (st == StatusIssued && n.Command != "validate") {
 			line(string(st), "%*s", width, groupDigits(int64(c)))
 		}
 	}
@@ -159,7 +159,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 		rows += fmt.Sprintf(" (%s rows/s)", strconv.FormatFloat(n.RowsPerSec, 'f', 1, 64))
 	}
 	line("rows", "%s", rows)
-	line("requests", "%s, retries %s, throttled %s", groupDigits(n.Requests), groupDigits(n.Retries), groupDigits(n.Throttled))
+	if n.Command != "validate" || n.Requests > 0 {
+		line("requests", "%s, retries %s, throttled %s", groupDigits(n.Requests), groupDigits(n.Retries), groupDigits(n.Throttled))
+	}
 	line("elapsed", "%s", n.Elapsed.Round(time.Millisecond))
 	if t := totals(n.RosterBalance, n.ConfirmedBalance); t != "" {
 		line("balance", "%s", t)

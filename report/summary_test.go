@@ -27,12 +27,13 @@ func TestSummaryTextMinimal(t *testing.T) {
 	}
 	golden(t, "summary_minimal.txt", b.Bytes())
 	out := b.String()
-	for _, absent := range []string{"SANDBOX", "skipped", "rejected", "balance", "report", "exit code"} {
+	// Validation sends nothing: no issued count, no request counters.
+	for _, absent := range []string{"SANDBOX", "skipped", "rejected", "balance", "report", "exit code", "issued", "requests"} {
 		if strings.Contains(out, absent) {
 			t.Errorf("%q in\n%s", absent, out)
 		}
 	}
-	for _, present := range []string{"issued", "1,234,567", "13717.4 rows/s", "1m30s"} {
+	for _, present := range []string{"valid", "1,234,567", "13717.4 rows/s", "1m30s"} {
 		if !strings.Contains(out, present) {
 			t.Errorf("%q missing in\n%s", present, out)
 		}

@@ -111,6 +111,34 @@ func main() {
 	if err := writeCSV("samples/roster-gb18030.csv", cards[:30], true); err != nil {
 		log.Fatal(err)
 	}
+	if err := writeSandy("samples/roster-sandy.csv", cards[:60]); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// writeSandy writes a member-cjb roster: the restaurant's level names in
+// simplified Chinese (the platform spells them 普通會員, 高級會員, VIP會員),
+// two rows broken.
+func writeSandy(path string, cs []card) error {
+	levels := []string{"普通会员", "高级会员", "VIP会员", "普通会员", "高级会员"}
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	w.Write([]string{"会员卡号", "姓名", "手机", "性别", "出生日期", "会员等级", "储值金额"})
+	for i, c := range cs {
+		level := levels[c.level-1]
+		if i == 17 {
+			level = "钻石会员" // a level the restaurant does not have
+		}
+		phone := c.phone
+		if i == 33 {
+			phone = "2345678" // a landline fragment
+		}
+		w.Write([]string{fmt.Sprintf("M%06d", 1+i), c.name, phone, c.sex, c.birthday.Format("2006-01-02"), level, c.balance})
+	}
+	w.Flush()
+	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
 // breakSome damages a few rows the way real rosters go wrong.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -93,6 +95,9 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		log.Warn("accepted earlier type-15 calls with unknown outcome", "calls", len(unresolved))
 	}
 
+	if err := os.MkdirAll(filepath.Dir(out.report), 0o755); err != nil {
+		return fmt.Errorf("report folder: %w", err)
+	}
 	rep, err := report.Create(out.report, report.Options{Generated: true})
 	if err != nil {
 		return fmt.Errorf("create report: %w", err)

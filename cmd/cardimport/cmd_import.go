@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -86,9 +87,14 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer jr.Close()
 
+	var warnings []string
 	if target == validate.TargetSandy {
 		// member-cjb opens one card per request.
 		o.platform.batchSize = 1
+		warnings = unsentColumns(rosters)
+		for _, w := range warnings {
+			log.Warn(w)
+		}
 	}
 	return runPipeline(ctx, e, log, pipeline{
 		command:     "import",
@@ -103,7 +109,31 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		concurrency: o.platform.concurrency,
 		timeout:     o.platform.timeout,
 		budget:      budget,
+		warnings:    warnings,
 	})
+}
+
+// sandyFields are the fields the member-cjb flow sends (SPEC §8).
+var sandyFields = map[validate.Field]bool{
+	validate.Cardno: true, validate.Name: true, validate.Phone: true, validate.Sex: true,
+	validate.Level: true, validate.Balance: true, validate.Birthday: true,
+}
+
+// unsentColumns warns of roster columns member-cjb has no field for: their
+// values are checked but not migrated.
+func unsentColumns(rosters []*roster.Reader) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range rosters {
+		for _, c := range r.Columns() {
+			if c.Field == validate.NoField || sandyFields[c.Field] || seen[c.Name] {
+				continue
+			}
+			seen[c.Name] = true
+			out = append(out, fmt.Sprintf("column %s (%s) is not migrated: member-cjb has no such field", c.Name, c.Field))
+		}
+	}
+	return out
 }
 
 // pipeline is everything runPipeline needs, for import and validate alike.
@@ -120,11 +150,17 @@ type pipeline struct {
 	concurrency int
 	timeout     time.Duration
 	budget      importer.Budget
+	warnings    []string // said in the summary
 }
 
 // runPipeline runs the importer, writes the report, the rejects and the
 // summary, and turns the outcome into the exit code.
 func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) error {
+	for _, path := range []string{p.out.report, p.out.rejects} {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("report folder: %w", err)
+		}
+	}
 	rep, err := report.Create(p.out.report, report.Options{})
 	if err != nil {
 		return fmt.Errorf("create report: %w", err)
@@ -181,7 +217,7 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 		RosterPoints:  fmt.Sprint(res.RosterPoints),
 		Report:        p.out.report,
 		Interrupted:   res.Interrupted,
-		Warnings:      res.Warnings,
+		Warnings:      append(p.warnings, res.Warnings...),
 	}
 	for _, r := range p.rosters {
 		sum.Rosters = append(sum.Rosters, report.RosterInfo{
