@@ -28,6 +28,15 @@ type Platform interface {
 	Verify(ctx context.Context, card *platform.Card) (platform.Answer, error)
 }
 
+// Checker is the read-only lookup of validate --check-server: whether a
+// card's number, in-card code or phone already exists on the platform.
+// mb.Client and sandy.Client satisfy it.
+type Checker interface {
+	// Existing returns the platform's words on what already exists, or ""
+	// when nothing does.
+	Existing(ctx context.Context, card *platform.Card) (string, error)
+}
+
 // Roster is a source of rows; *roster.Reader satisfies it.
 type Roster interface {
 	Source() string
@@ -49,6 +58,10 @@ type Config struct {
 	// Platform is nil for `cardimport validate`: valid rows are reported
 	// valid and nothing is sent.
 	Platform Platform
+	// CheckOnly (validate --check-server) asks the platform, read-only,
+	// which valid rows already exist there instead of issuing them; the
+	// Platform must be a Checker.
+	CheckOnly bool
 	// Journal records what was sent (SPEC §6); nil keeps no journal.
 	Journal Journal
 

@@ -321,16 +321,20 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 		out.abandon(jobs, nil)
 		return
 	}
-	id := r.batches.Add(1)
+	if r.cfg.CheckOnly {
+		r.lookUp(ctx, jobs, out)
+		return
+	}
+	out.batch = r.batches.Add(1)
 	todo := jobs
 	if r.cfg.Journal != nil {
-		priors, err := r.cfg.Journal.Claim(ctx, id, cardsOf(jobs))
+		priors, err := r.cfg.Journal.Claim(ctx, out.batch, cardsOf(jobs))
 		if err != nil {
 			r.fatal(fmt.Errorf("journal: %w", err))
 			out.abandon(jobs, nil)
 			return
 		}
-		todo = todo[:0:0]
+		todo = nil
 		var doubt []*job
 		for i, p := range priors {
 			j := jobs[i]
@@ -348,11 +352,37 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 				todo = append(todo, j)
 			}
 		}
-		out.batch = id
 		todo = append(todo, out.verify(ctx, doubt, "an earlier run sent it without an answer")...)
 	}
-	out.batch = id
 	out.issue(ctx, todo, 0)
+}
+
+// lookUp asks the platform, read-only, whether each card of a batch
+// already exists (validate --check-server).
+func (r *run) lookUp(ctx context.Context, jobs []*job, out *outcomes) {
+	checker, ok := r.cfg.Platform.(Checker)
+	for _, j := range jobs {
+		if !ok {
+			out.set(j, report.StatusUnknown, platform.Answer{}, "this platform cannot be asked which cards exist")
+			continue
+		}
+		if r.interrupted.Load() || r.stopped() != nil {
+			out.set(j, report.StatusValid, platform.Answer{}, "not checked on the platform: the run stopped")
+			continue
+		}
+		what, err := checker.Existing(ctx, &j.card)
+		switch {
+		case errors.Is(err, platform.ErrAuth):
+			r.fatal(err)
+			out.set(j, report.StatusValid, platform.Answer{}, "not checked on the platform: "+err.Error())
+		case err != nil:
+			out.set(j, report.StatusUnknown, platform.Answer{}, "could not check the platform: "+err.Error())
+		case what != "":
+			out.set(j, report.StatusExists, platform.Answer{}, what)
+		default:
+			out.set(j, report.StatusValid, platform.Answer{}, "")
+		}
+	}
 }
 
 func cardsOf(jobs []*job) []*platform.Card {

@@ -144,6 +144,7 @@ type pipeline struct {
 	ro          rosterOptions
 	out         outputOptions
 	conn        *connection // nil: validate only
+	checkOnly   bool        // validate --check-server: look up, never issue
 	journal     *journal.DB // nil: no journal (validate)
 	journalPath string
 	batchSize   int
@@ -195,6 +196,7 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 	if p.conn != nil {
 		cfg.Platform = p.conn.platform
 		cfg.Validate.Levels = p.conn.levels
+		cfg.CheckOnly = p.checkOnly
 	}
 	if p.journal != nil {
 		cfg.Journal = p.journal

@@ -6,14 +6,23 @@ import (
 
 const validateAbout = `Checks every row of the rosters against the rules of the target platform
 and writes the same report an import would, with the statuses valid and
-invalid, and the rows to fix in the rejects file. Nothing is sent.`
+invalid, and the rows to fix in the rejects file. Nothing is sent.
+
+With --check-server it also asks the platform, read-only, which card
+numbers, in-card codes or phones already exist there (mb: mb_check by
+in-card code and phone; sandy: getcardinfo and getcards), and reports those
+rows as exists before any import. The platform flags and secrets are then
+those of import.`
 
 func runValidate(ctx context.Context, e *env, args []string) error {
 	c := newCommand("validate", "ROSTER [ROSTER...] [flags]", validateAbout)
 	var ro rosterOptions
 	var out outputOptions
+	var po platformOptions
 	ro.register(c.fs)
 	out.register(c.fs, true)
+	po.register(c.fs)
+	checkServer := c.fs.Bool("check-server", false, "ask the platform which cards, in-card codes and phones already exist")
 	if err := c.parse(e, args, true); err != nil {
 		return err
 	}
@@ -22,6 +31,9 @@ func runValidate(ctx context.Context, e *env, args []string) error {
 	}
 	target, err := ro.check()
 	if err != nil {
+		return err
+	}
+	if err := po.check(); err != nil {
 		return err
 	}
 	if err := checkReportPaths(&out, c.args); err != nil {
@@ -33,11 +45,21 @@ func runValidate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeRosters(rosters)
-	return runPipeline(ctx, e, log, pipeline{
+	p := pipeline{
 		command: "validate",
 		target:  target,
 		rosters: rosters,
 		ro:      ro,
 		out:     out,
-	})
+	}
+	if *checkServer {
+		conn, err := connect(ctx, e, log, target, po, c.secrets, true)
+		if err != nil {
+			return err
+		}
+		defer conn.close()
+		p.conn, p.checkOnly = conn, true
+		p.batchSize, p.concurrency, p.timeout = po.batchSize, po.concurrency, po.timeout
+	}
+	return runPipeline(ctx, e, log, p)
 }

@@ -398,3 +398,47 @@ func TestSandyImport(t *testing.T) {
 		t.Errorf("first row balance/id = %q/%q", recs[1][9], recs[1][8])
 	}
 }
+
+func TestValidateCheckServer(t *testing.T) {
+	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := newCLI(t)
+	c.env = map[string]string{"CARDIMPORT_APIKEY": sandbox.DefaultAPIKey, "CARDIMPORT_APPSECRET": sandbox.DefaultAppSecret,
+		"CARDIMPORT_GPID": sandbox.DefaultGPID, "CARDIMPORT_MSID": sandbox.DefaultMSID}
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first.csv")
+	os.WriteFile(first, []byte("卡号,密码,卡内编码,姓名,手机,性别\n100101,123456,109,西瓜,18862302465,男\n"), 0o644)
+	if r := c.run("import", first, "--endpoint", srv.MBEndpoint()); r.code != exitOK {
+		t.Fatalf("seed import: %d %s", r.code, r.stderr)
+	}
+	second := filepath.Join(dir, "second.csv")
+	os.WriteFile(second, []byte("卡号,密码,卡内编码,姓名,手机,性别\n"+
+		"100102,123456,109,雪碧,13800138000,女\n"+ // the in-card code is taken
+		"100103,123456,110,可乐,18862302465,女\n"+ // the phone is taken
+		"100104,123456,111,芬达,13900139000,男\n"), 0o644)
+	before := len(must(srv.Sandbox.Ledger()).MB)
+	r := c.run("validate", second, "--check-server", "--endpoint", srv.MBEndpoint())
+	if r.code != exitPartial {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+	recs := readCSV(t, filepath.Join(dir, "second.report.csv"))
+	want := []string{"exists", "exists", "valid"}
+	for i, rec := range recs[1:] {
+		if rec[2] != want[i] {
+			t.Errorf("row %s: %s %q, want %s", rec[1], rec[2], rec[11], want[i])
+		}
+	}
+	if after := len(must(srv.Sandbox.Ledger()).MB); after != before {
+		t.Errorf("validate --check-server issued %d cards", after-before)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/cardimport/cardimport/importer/pace"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/retry"
+	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
 
@@ -197,6 +198,29 @@ func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answ
 		a.Conflict = fmt.Sprintf("in-card code %s belongs to card %s on the platform", card.Extid, a.Cardno)
 	}
 	return a, err
+}
+
+// Existing asks mb_check, read-only, whether the card's in-card code or
+// phone is already on the platform (mb_check has no card-number key).
+func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, error) {
+	var found []string
+	for _, k := range []struct{ key, value, what string }{
+		{"extid", card.Extid, "in-card code " + card.Extid},
+		{"phone", card.Phone, "phone " + report.MaskPhone(card.Phone)},
+	} {
+		if k.value == "" {
+			continue
+		}
+		a, err := c.Check(ctx, k.key, k.value)
+		if errors.Is(err, platform.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		found = append(found, fmt.Sprintf("%s is already on the platform (card %s, mbno %s)", k.what, a.Cardno, a.Mbno))
+	}
+	return strings.Join(found, "; "), nil
 }
 
 // Check runs mb_check with one key: extid, id, mbno or phone. mb_check is

@@ -270,3 +270,27 @@ func joinNote(a, b string) string {
 	}
 	return a + "; " + b
 }
+
+// Existing asks, read-only, whether the card number or the phone is
+// already on the platform: getcardinfo by number, getcards by phone.
+func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, error) {
+	var found []string
+	info, err := c.CardInfo(ctx, card.Cardno)
+	switch {
+	case err == nil:
+		found = append(found, fmt.Sprintf("card %s is already on the platform (%s, phone %s)", card.Cardno, info.Uname, report.MaskPhone(info.Phone)))
+	case !isNotFound(err):
+		return "", err
+	}
+	var list cardList
+	if err := c.call(ctx, "POST", "getcards", map[string]string{"key": card.Phone}, &list, read); err != nil && !isNotFound(err) {
+		return "", err
+	}
+	for _, s := range list.Cards {
+		if s.Phone == card.Phone && s.CardID != card.Cardno {
+			found = append(found, fmt.Sprintf("phone %s already holds card %s", report.MaskPhone(card.Phone), s.CardID))
+			break
+		}
+	}
+	return strings.Join(found, "; "), nil
+}
