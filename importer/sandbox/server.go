@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,9 +19,10 @@ type Server struct {
 	URL     string   // http://host:port, no trailing slash
 	Sandbox *Sandbox // the simulator, for Ledger, Stats and the switches
 
-	srv    *http.Server
-	cancel context.CancelFunc // ends the requests' contexts (latency, slow answers)
-	served chan error
+	srv      *http.Server
+	cancel   context.CancelFunc // ends the requests' contexts (latency, slow answers)
+	served   chan error
+	inflight atomic.Int64 // handlers running
 
 	closeOnce sync.Once
 	closeErr  error
@@ -43,13 +45,17 @@ func Start(addr string, cfg Config) (*Server, error) {
 		URL:     "http://" + ln.Addr().String(),
 		Sandbox: sb,
 		srv: &http.Server{
-			Handler:           sb,
 			ReadHeaderTimeout: 10 * time.Second,
 			BaseContext:       func(net.Listener) context.Context { return ctx },
 		},
 		cancel: cancel,
 		served: make(chan error, 1),
 	}
+	s.srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.inflight.Add(1)
+		defer s.inflight.Add(-1)
+		sb.ServeHTTP(w, r)
+	})
 	go func() { s.served <- s.srv.Serve(ln) }()
 	return s, nil
 }
@@ -72,9 +78,18 @@ func (s *Server) close() error {
 	s.cancel()
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	err := s.srv.Shutdown(ctx)
-	if err != nil {
-		err = errors.Join(err, s.srv.Close())
+	// Shutdown also waits for connections a client opened and never used
+	// (net/http counts them idle only after 5 s): stop waiting as soon as
+	// no handler runs, and close what is left.
+	go func() {
+		for s.inflight.Load() > 0 && ctx.Err() == nil {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	}()
+	var err error
+	if serr := s.srv.Shutdown(ctx); serr != nil {
+		err = s.srv.Close()
 	}
 	if serr := <-s.served; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)

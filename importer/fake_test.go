@@ -1,0 +1,169 @@
+package importer_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cardimport/cardimport/importer"
+	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/importer/roster"
+	"github.com/cardimport/cardimport/report"
+)
+
+// fakePlatform is a func-field Platform for the importer's own rules.
+type fakePlatform struct {
+	issue  func(cards []*platform.Card) ([]platform.Answer, error)
+	verify func(card *platform.Card) (platform.Answer, error)
+	calls  atomic.Int32
+}
+
+var _ importer.Platform = (*fakePlatform)(nil)
+
+func (f *fakePlatform) Issue(_ context.Context, cards []*platform.Card, _ platform.Progress) ([]platform.Answer, error) {
+	f.calls.Add(1)
+	return f.issue(cards)
+}
+
+func (f *fakePlatform) Verify(_ context.Context, card *platform.Card) (platform.Answer, error) {
+	if f.verify == nil {
+		return platform.Answer{}, platform.ErrNotFound
+	}
+	return f.verify(card)
+}
+
+func issueAll(cards []*platform.Card) []platform.Answer {
+	out := make([]platform.Answer, len(cards))
+	for i, c := range cards {
+		out[i] = platform.Answer{Found: true, ID: "id-" + c.Cardno, Mbno: "m-" + c.Cardno}
+	}
+	return out
+}
+
+func TestBisectionIsolatesUnnamedRefusals(t *testing.T) {
+	bad := map[string]bool{"6000007": true, "6000031": true}
+	f := &fakePlatform{issue: func(cards []*platform.Card) ([]platform.Answer, error) {
+		for _, c := range cards {
+			if bad[c.Cardno] {
+				// A refusal that names nothing: only bisection can find it.
+				return nil, &platform.Rejection{Info: "数据校验失败"}
+			}
+		}
+		return issueAll(cards), nil
+	}}
+	r := doRun(t, context.Background(), importer.Config{
+		Rosters: []importer.Roster{rosterCSV(t, 50, nil)}, Platform: f, BatchSize: 50,
+	})
+	got := statuses(r.lines)
+	if got[report.StatusRejected] != 2 || got[report.StatusIssued] != 48 {
+		t.Fatalf("statuses = %v", got)
+	}
+	if r.lines[7].Status != report.StatusRejected || r.lines[31].Status != report.StatusRejected {
+		t.Errorf("wrong rows rejected")
+	}
+	// Two culprits among 50: at most 2·2·log2(50) ≈ 23 calls, far from 50.
+	if n := f.calls.Load(); n > 24 {
+		t.Errorf("%d calls to isolate 2 rows of 50", n)
+	}
+}
+
+func TestRefusalNamingARowTakesItOut(t *testing.T) {
+	f := &fakePlatform{issue: func(cards []*platform.Card) ([]platform.Answer, error) {
+		for _, c := range cards {
+			if c.Cardno == "6000020" {
+				return nil, &platform.Rejection{Info: "卡号6000020已存在", Exists: true}
+			}
+		}
+		return issueAll(cards), nil
+	}}
+	r := doRun(t, context.Background(), importer.Config{
+		Rosters: []importer.Roster{rosterCSV(t, 50, nil)}, Platform: f, BatchSize: 50,
+	})
+	if got := statuses(r.lines); got[report.StatusExists] != 1 || got[report.StatusIssued] != 49 {
+		t.Fatalf("statuses = %v", got)
+	}
+	if n := f.calls.Load(); n != 2 {
+		t.Errorf("%d calls; the named row should be taken out in one step (2 calls)", n)
+	}
+}
+
+func TestVerifiedConflictIsNotClaimed(t *testing.T) {
+	f := &fakePlatform{
+		issue: func(cards []*platform.Card) ([]platform.Answer, error) {
+			for _, c := range cards {
+				c.Suspect = true
+			}
+			return nil, fmt.Errorf("timeout: %w", platform.ErrUnknownOutcome)
+		},
+		verify: func(card *platform.Card) (platform.Answer, error) {
+			return platform.Answer{Found: true, Conflict: "in-card code belongs to card 999"}, nil
+		},
+	}
+	r := doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{rosterCSV(t, 3, nil)}, Platform: f})
+	for _, l := range r.lines {
+		if l.Status != report.StatusExists || l.Mbno != "" {
+			t.Errorf("row %d: %s mbno=%q: another card's ids must never be reported as ours", l.Row, l.Status, l.Mbno)
+		}
+	}
+}
+
+func TestResendsAreBounded(t *testing.T) {
+	f := &fakePlatform{issue: func(cards []*platform.Card) ([]platform.Answer, error) {
+		for _, c := range cards {
+			c.Suspect = true
+		}
+		return nil, platform.ErrUnknownOutcome // every answer lost, never applied
+	}}
+	r := doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{rosterCSV(t, 5, nil)}, Platform: f, MaxResends: 2})
+	for _, l := range r.lines {
+		if l.Status != report.StatusPending {
+			t.Errorf("row %d: %s", l.Row, l.Status)
+		}
+	}
+	if n := f.calls.Load(); n != 3 {
+		t.Errorf("%d sends, want 1 + 2 resends", n)
+	}
+}
+
+// gatedRoster yields its first rows, then waits until the platform has
+// been called before it yields the rest: an importer that read the whole
+// roster before sending would never finish.
+type gatedRoster struct {
+	*roster.Reader
+	after int
+	gate  <-chan struct{}
+	n     int
+}
+
+func (g *gatedRoster) Next() (roster.Row, error) {
+	if g.n == g.after {
+		select {
+		case <-g.gate:
+		case <-time.After(20 * time.Second):
+			return roster.Row{}, io.ErrUnexpectedEOF
+		}
+	}
+	g.n++
+	return g.Reader.Next()
+}
+
+func TestFirstRequestLeavesBeforeTheRosterIsRead(t *testing.T) {
+	gate := make(chan struct{})
+	var once sync.Once
+	f := &fakePlatform{issue: func(cards []*platform.Card) ([]platform.Answer, error) {
+		once.Do(func() { close(gate) })
+		return issueAll(cards), nil
+	}}
+	ros := &gatedRoster{Reader: rosterCSV(t, 500, nil), after: 60, gate: gate}
+	r := doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{ros}, Platform: f, BatchSize: 50})
+	if r.err != nil {
+		t.Fatalf("%v: no request left while the roster was still being read", r.err)
+	}
+	if got := statuses(r.lines); got[report.StatusIssued] != 500 {
+		t.Errorf("statuses = %v", got)
+	}
+}
