@@ -132,17 +132,5 @@ func (i *Inspector) Each(ctx context.Context, unresolved bool, fn func(*Entry) e
 // Generates lists every type-15 call.
 func (i *Inspector) Generates(ctx context.Context) ([]GenerateCall, error) {
 	rows, err := i.db.QueryContext(ctx, `SELECT run, batch, count, balance, status, cards, error, created FROM generate_calls ORDER BY created, batch`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []GenerateCall
-	for rows.Next() {
-		var g GenerateCall
-		if err := rows.Scan(&g.Run, &g.Batch, &g.Count, &g.Balance, &g.Status, &g.Cards, &g.Error, &g.Created); err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return scanGenerates(rows, err)
 }

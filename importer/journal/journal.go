@@ -311,6 +311,11 @@ func (j *DB) EndGenerate(ctx context.Context, batch int64, status string, cards 
 func (j *DB) UnresolvedGenerates(ctx context.Context) ([]GenerateCall, error) {
 	rows, err := j.db.QueryContext(ctx, `SELECT run, batch, count, balance, status, cards, error, created FROM generate_calls
 		WHERE target = ? AND merchant = ? AND status IN ('sending', 'unknown') AND run != ? ORDER BY created`, j.opt.Target, j.opt.Merchant, j.run)
+	return scanGenerates(rows, err)
+}
+
+// scanGenerates reads generate_calls rows selected in GenerateCall order.
+func scanGenerates(rows *sql.Rows, err error) ([]GenerateCall, error) {
 	if err != nil {
 		return nil, err
 	}
