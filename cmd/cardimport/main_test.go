@@ -442,3 +442,39 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+func TestGenerateUnknownOutcomeIsNeverRetried(t *testing.T) {
+	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{Faults: sandbox.Faults{Seed: 1, DropAfterCommit: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := newCLI(t)
+	c.env = map[string]string{"CARDIMPORT_APIKEY": sandbox.DefaultAPIKey, "CARDIMPORT_APPSECRET": sandbox.DefaultAppSecret,
+		"CARDIMPORT_GPID": sandbox.DefaultGPID, "CARDIMPORT_MSID": sandbox.DefaultMSID}
+	dir := t.TempDir()
+	args := []string{"generate", "--count", "10", "--balance", "20", "--endpoint", srv.MBEndpoint(), "--journal", filepath.Join(dir, "j.db")}
+	r := c.run(append(args, "--report", filepath.Join(dir, "g1.csv"))...)
+	if r.code != exitPartial {
+		t.Fatalf("exit %d, want 3:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := srv.Sandbox.Stats().GenerateCalls; n != 1 {
+		t.Fatalf("%d type-15 calls reached the platform; a call with an unknown outcome must never be retried", n)
+	}
+	recs := readCSV(t, filepath.Join(dir, "g1.csv"))
+	if len(recs) != 2 || recs[1][1] != "unknown" || !strings.Contains(recs[1][8], "check the platform") {
+		t.Errorf("report = %v", recs)
+	}
+	srv.Sandbox.SetFaults(sandbox.Faults{})
+	r = c.run(append(args, "--report", filepath.Join(dir, "g2.csv"))...)
+	if r.code != exitFatal || !strings.Contains(r.stderr, "--accept-unresolved") {
+		t.Fatalf("second generate: exit %d %q; it must refuse while an earlier call is unresolved", r.code, r.stderr)
+	}
+	r = c.run(append(args, "--report", filepath.Join(dir, "g3.csv"), "--accept-unresolved")...)
+	if r.code != exitOK {
+		t.Fatalf("with --accept-unresolved: exit %d %s", r.code, r.stderr)
+	}
+	if n := srv.Sandbox.Stats().GenerateCalls; n != 2 {
+		t.Errorf("%d type-15 calls, want 2", n)
+	}
+}
