@@ -346,8 +346,11 @@ func newLogger(e *env, out outputOptions) *slog.Logger {
 // sent: a missing required column is fatal.
 func openRosters(paths []string, o rosterOptions, target validate.Target, log *slog.Logger) ([]*roster.Reader, error) {
 	var rs []*roster.Reader
+	// With several rosters a --map entry may concern only some of them;
+	// it must match a column in at least one.
+	several := len(paths) > 1
 	for _, p := range paths {
-		r, err := roster.Open(p, roster.Options{Sheet: o.sheet, Encoding: o.encoding, Map: o.maps})
+		r, err := roster.Open(p, roster.Options{Sheet: o.sheet, Encoding: o.encoding, Map: o.maps, MapOptional: several})
 		if err == nil {
 			err = r.Require(validate.Required(target))
 			if err != nil {
@@ -363,7 +366,25 @@ func openRosters(paths []string, o rosterOptions, target validate.Target, log *s
 		}
 		rs = append(rs, r)
 	}
+	for col, field := range o.maps {
+		if !mapMatches(rs, col) {
+			closeRosters(rs)
+			return nil, fmt.Errorf("--map %s=%s: no roster has a column %q", col, field, col)
+		}
+	}
 	return rs, nil
+}
+
+func mapMatches(rs []*roster.Reader, col string) bool {
+	want := validate.FoldHeader(col)
+	for _, r := range rs {
+		for _, c := range r.Columns() {
+			if validate.FoldHeader(c.Name) == want {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func closeRosters(rs []*roster.Reader) {

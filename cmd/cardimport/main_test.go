@@ -478,3 +478,21 @@ func TestGenerateUnknownOutcomeIsNeverRetried(t *testing.T) {
 		t.Errorf("%d type-15 calls, want 2", n)
 	}
 }
+
+func TestMapAcrossSeveralRosters(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.csv")
+	b := filepath.Join(dir, "b.csv")
+	os.WriteFile(a, []byte("新卡号,密码,卡内编码,姓名,手机,性别\n100101,123456,109,西瓜,18862302465,男\n"), 0o644)
+	os.WriteFile(b, []byte("卡号,密码,卡内编码,姓名,手机,性别\n100102,123456,110,雪碧,13800138000,女\n"), 0o644)
+	c := newCLI(t)
+	if r := c.run("validate", a, b, "--map", "新卡号=cardno"); r.code != exitOK {
+		t.Errorf("a --map for one of two rosters: exit %d %s", r.code, r.stderr)
+	}
+	if r := c.run("validate", a, b, "--map", "新卡号=cardno", "--map", "旧卡号=extid"); r.code != exitFatal || !strings.Contains(r.stderr, "旧卡号") {
+		t.Errorf("a --map no roster matches: exit %d %s", r.code, r.stderr)
+	}
+	if r := c.run("validate", b, "--map", "旧卡号=extid"); r.code != exitFatal || !strings.Contains(r.stderr, "旧卡号") {
+		t.Errorf("one roster, unmatched --map: exit %d %s", r.code, r.stderr)
+	}
+}

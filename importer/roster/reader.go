@@ -458,6 +458,8 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 			}
 		}
 		switch {
+		case len(hits) == 0 && opts.MapOptional:
+			continue
 		case len(hits) == 0:
 			return errAt(newMsg(fmt.Sprintf("--map %s=%s: the header has no column %q; it has: %s", key, fname, key, r.headerList()), ErrBadMap))
 		case len(hits) > 1:

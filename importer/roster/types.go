@@ -7,6 +7,10 @@ type Options struct {
 	Sheet    string            // xlsx sheet (--sheet); "" means the first visible sheet
 	Encoding string            // csv: auto (default), utf-8, utf-16, gbk, gb18030 (--encoding)
 	Map      map[string]string // --map: header as written → field name; wins over aliases
+	// MapOptional skips a Map entry that names no column of this roster
+	// instead of failing: with several rosters in one run, an entry may
+	// concern only some of them (the caller checks it matched one).
+	MapOptional bool
 }
 
 // Column is one column of the header row.
