@@ -84,16 +84,27 @@ func (r *run) emit(res *Result, j *job) error {
 		return fmt.Errorf("write report: %w", err)
 	}
 	if r.cfg.Rejects != nil && (j.status == report.StatusInvalid || j.status == report.StatusRejected) {
-		cols := ros.Columns()
-		header := make([]string, len(cols))
-		for i, c := range cols {
-			header[i] = c.Name
-		}
-		if err := r.cfg.Rejects.Write(report.Reject{Source: ros.Source(), Header: header, Cells: j.row.Cells, Reason: line.Message}); err != nil {
+		if err := r.cfg.Rejects.Write(report.Reject{Source: ros.Source(), Header: r.header(j.src), Cells: j.row.Cells, Reason: line.Message}); err != nil {
 			return fmt.Errorf("write rejects: %w", err)
 		}
 	}
 	return nil
+}
+
+// header returns roster src's header as written, built once a roster.
+func (r *run) header(src int) []string {
+	if r.headers == nil {
+		r.headers = make([][]string, len(r.cfg.Rosters))
+	}
+	if r.headers[src] == nil {
+		cols := r.cfg.Rosters[src].Columns()
+		h := make([]string, len(cols))
+		for i, c := range cols {
+			h[i] = c.Name
+		}
+		r.headers[src] = h
+	}
+	return r.headers[src]
 }
 
 // line renders a job as a report line: the normalised values that were (or

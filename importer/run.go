@@ -48,6 +48,7 @@ type run struct {
 
 	results chan *job     // finished jobs, any order, to the collector
 	window  chan struct{} // a slot per row between reader and collector
+	headers [][]string    // each roster's header, for rejects (collector only)
 
 	stopDispatch atomic.Bool // no new batches: budget, fatal error, interrupt
 	interrupted  atomic.Bool // no new requests at all

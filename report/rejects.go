@@ -287,12 +287,7 @@ func (r *Rejects) composeXLSX(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	text, err := f.NewStyle(&excelize.Style{NumFmt: numFmtText})
-	if err != nil {
-		return err
-	}
-	dateFmt := "yyyy-mm-dd"
-	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	text, date, err := textAndDateStyles(f)
 	if err != nil {
 		return err
 	}

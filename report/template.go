@@ -196,12 +196,7 @@ func xlsxTemplate(out io.Writer, cols []TemplateColumn) error {
 	if err != nil {
 		return err
 	}
-	text, err := f.NewStyle(&excelize.Style{NumFmt: numFmtText})
-	if err != nil {
-		return err
-	}
-	dateFmt := "yyyy-mm-dd"
-	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	text, date, err := textAndDateStyles(f)
 	if err != nil {
 		return err
 	}
@@ -274,4 +269,15 @@ func xlsxTemplate(out io.Writer, cols []TemplateColumn) error {
 		return err
 	}
 	return writeWorkbook(f, out)
+}
+
+// textAndDateStyles makes the cell styles staff-facing workbooks share:
+// Text (so Excel keeps leading zeros and long digits) and yyyy-mm-dd.
+func textAndDateStyles(f *excelize.File) (text, date int, err error) {
+	if text, err = f.NewStyle(&excelize.Style{NumFmt: numFmtText}); err != nil {
+		return 0, 0, err
+	}
+	dateFmt := "yyyy-mm-dd"
+	date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	return text, date, err
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -107,10 +106,6 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	started := time.Now()
 	calls := splitCount(*count, po.batchSize)
 	results := make([][]report.Generated, len(calls))
-	var (
-		mu       sync.Mutex
-		fatalErr error
-	)
 	g, gctx := errgroup.WithContext(context.WithoutCancel(ctx))
 	g.SetLimit(po.concurrency)
 	for i, n := range calls {
@@ -129,19 +124,10 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 			if e2 := jr.EndGenerate(gctx, batch, status, len(items), errText(err)); e2 != nil {
 				return fmt.Errorf("journal: %w", e2)
 			}
-			if jerr != nil {
-				mu.Lock()
-				fatalErr = jerr
-				mu.Unlock()
-				return jerr
-			}
-			return nil
+			return jerr
 		})
 	}
-	gerr := g.Wait()
-	if gerr != nil && fatalErr == nil {
-		fatalErr = gerr
-	}
+	fatalErr := g.Wait()
 
 	sum := &report.Summary{
 		Command: "generate", Target: string(validate.TargetMB), Endpoint: conn.label, Sandbox: conn.sandbox,

@@ -11,6 +11,7 @@ import (
 	"github.com/cardimport/cardimport/importer"
 	"github.com/cardimport/cardimport/importer/journal"
 	"github.com/cardimport/cardimport/importer/roster"
+	"github.com/cardimport/cardimport/importer/sandy"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
@@ -113,12 +114,6 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	})
 }
 
-// sandyFields are the fields the member-cjb flow sends (SPEC §8).
-var sandyFields = map[validate.Field]bool{
-	validate.Cardno: true, validate.Name: true, validate.Phone: true, validate.Sex: true,
-	validate.Level: true, validate.Balance: true, validate.Birthday: true,
-}
-
 // unsentColumns warns of roster columns member-cjb has no field for: their
 // values are checked but not migrated.
 func unsentColumns(rosters []*roster.Reader) []string {
@@ -126,7 +121,7 @@ func unsentColumns(rosters []*roster.Reader) []string {
 	seen := map[string]bool{}
 	for _, r := range rosters {
 		for _, c := range r.Columns() {
-			if c.Field == validate.NoField || sandyFields[c.Field] || seen[c.Name] {
+			if c.Field == validate.NoField || sandy.Sends(c.Field) || seen[c.Name] {
 				continue
 			}
 			seen[c.Name] = true

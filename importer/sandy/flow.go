@@ -11,6 +11,17 @@ import (
 	"github.com/cardimport/cardimport/validate"
 )
 
+// Sends reports whether the flow sends a roster field to member-cjb:
+// cardopen takes number, name, phone, sex and level, recharge the
+// balance, modcardinfo the birthday. The API has no place for the rest.
+func Sends(f validate.Field) bool {
+	switch f {
+	case validate.Cardno, validate.Name, validate.Phone, validate.Sex, validate.Level, validate.Balance, validate.Birthday:
+		return true
+	}
+	return false
+}
+
 // flowConfig is what Prepare learned before the run.
 type flowConfig struct {
 	ready        bool
