@@ -350,7 +350,11 @@ func (c *Client) once(ctx context.Context, action string, extra map[string]strin
 		return nil, answered, err
 	}
 	var resp Response
-	if err := json.Unmarshal(raw, &resp); err != nil || resp.Status == "" {
+	err = platform.StrictJSON(raw)
+	if err == nil {
+		err = json.Unmarshal(raw, &resp)
+	}
+	if err != nil || resp.Status == "" {
 		if err == nil {
 			err = errors.New("no status field")
 		}

@@ -386,3 +386,41 @@ func TestNewRequiresCredentials(t *testing.T) {
 		t.Error("ftp endpoint accepted")
 	}
 }
+
+// Ambiguous answers (SPEC §5): a redirect in answer to a write is never
+// followed, and a body that is not exactly one JSON value with unique keys
+// is no answer at all. Either way the cards may have been issued.
+func TestAmbiguousAnswersAreUnknown(t *testing.T) {
+	tests := []struct {
+		name   string
+		script []func(http.ResponseWriter, *Request)
+	}{
+		{"302 to a page that refuses a GET", []func(http.ResponseWriter, *Request){func(w http.ResponseWriter, _ *Request) {
+			w.Header().Set("Location", "/login")
+			w.WriteHeader(http.StatusFound)
+		}}},
+		{"307 keeps the method", []func(http.ResponseWriter, *Request){func(w http.ResponseWriter, _ *Request) {
+			w.Header().Set("Location", "/other")
+			w.WriteHeader(http.StatusTemporaryRedirect)
+		}}},
+		{"duplicate status keys", []func(http.ResponseWriter, *Request){reply(`{"status":"1","info":"发卡成功","list":[],"status":"0"}`)}},
+		{"duplicate keys in an item", []func(http.ResponseWriter, *Request){reply(`{"status":"1","info":"发卡成功","list":[{"id":1,"cardno":"A1","cardno":"B2"}]}`)}},
+		{"two documents", []func(http.ResponseWriter, *Request){reply(`{"status":"0","info":"卡号A1已存在"}{"status":"1"}`)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, calls := server(t, tt.script...)
+			cs := cards("A1")
+			_, err := newClient(t, srv.URL).Issue(context.Background(), cs, nil)
+			if !errors.Is(err, platform.ErrUnknownOutcome) {
+				t.Fatalf("err = %v, want an unknown outcome", err)
+			}
+			if !cs[0].Suspect {
+				t.Error("card not suspect")
+			}
+			if n := calls.Load(); n != 1 {
+				t.Errorf("requests = %d, want 1 (nothing followed or resent)", n)
+			}
+		})
+	}
+}

@@ -20,8 +20,11 @@ import (
 //
 // A failure is classified by whether the request was written: one that
 // never left is a *TransientError (or ctx's error after an interrupt),
-// one that left without a readable answer wraps ErrUnknownOutcome. The
-// HTTP status is the caller's to judge.
+// one that left without a readable answer wraps ErrUnknownOutcome. A
+// redirect is never followed (Go would turn a POST into a GET that some
+// login page refuses, and the refusal would pass for the platform's): it
+// wraps ErrUnknownOutcome too. Other HTTP statuses are the caller's to
+// judge.
 func Exchange(ctx context.Context, what string, hc *http.Client, p *pace.Pacer, timeout time.Duration, maxBody int64,
 	build func(ctx context.Context) (*http.Request, error)) (*http.Response, []byte, error) {
 	if err := p.Wait(ctx); err != nil {
@@ -37,7 +40,9 @@ func Exchange(ctx context.Context, what string, hc *http.Client, p *pace.Pacer, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", what, err)
 	}
-	res, err := hc.Do(req)
+	noFollow := *hc
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res, err := noFollow.Do(req)
 	if err != nil {
 		if !wrote.Load() {
 			if ctx.Err() != nil {
@@ -48,6 +53,10 @@ func Exchange(ctx context.Context, what string, hc *http.Client, p *pace.Pacer, 
 		return nil, nil, fmt.Errorf("%s: %w: %w", what, ErrUnknownOutcome, err)
 	}
 	defer res.Body.Close()
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		return nil, nil, fmt.Errorf("%s: HTTP %s redirecting to %q, not followed (if --endpoint is out of date, give the new address): %w",
+			what, res.Status, res.Header.Get("Location"), ErrUnknownOutcome)
+	}
 	raw, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: reading the answer: %w: %w", what, ErrUnknownOutcome, err)

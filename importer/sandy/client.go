@@ -145,6 +145,11 @@ func (c *Client) once(ctx context.Context, method, route string, body, out any) 
 	if err != nil {
 		return err
 	}
+	if t := bytes.TrimSpace(raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		if err := platform.StrictJSON(t); err != nil {
+			return fmt.Errorf("sandy: %s: answer %.60q: %w: %w", route, raw, platform.ErrUnknownOutcome, err)
+		}
+	}
 	if apiErr, ok := decodeError(raw); ok {
 		return c.classify(route, res, apiErr)
 	}

@@ -141,3 +141,39 @@ func isRejection(exists bool) func(error) bool {
 		return ok && r.Exists == exists
 	}
 }
+
+// A redirect is never followed and a body with duplicate keys is no answer:
+// cardopen may have opened the card.
+func TestAmbiguousAnswersAreUnknown(t *testing.T) {
+	card := &validate.Card{Cardno: "M1", Name: "王", Phone: "13800138000", Sex: 1}
+	tests := []struct {
+		name string
+		h    http.HandlerFunc
+	}{
+		{"302", func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost {
+				t.Errorf("redirect followed: %s %s", r.Method, r.URL)
+			}
+			w.Header().Set("Location", "/login")
+			w.WriteHeader(http.StatusFound)
+		}},
+		{"308", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "/api2/member-cjb/cardopen2")
+			w.WriteHeader(http.StatusPermanentRedirect)
+		}},
+		{"duplicate errcode", answer(200, `{"errcode":"0","errmsg":"","card_id":"M1","errcode":"3"}`)},
+		{"duplicate card_id", answer(200, `{"card_id":"M1","phone":"13800138000","card_id":"M2"}`)},
+		{"trailing document", answer(200, `{"card_id":"M1"} {"errcode":3}`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, calls := testClient(t, tt.h)
+			if err := c.Open(context.Background(), card, "1"); !errors.Is(err, platform.ErrUnknownOutcome) {
+				t.Errorf("err = %v, want an unknown outcome", err)
+			}
+			if calls.Load() != 1 {
+				t.Errorf("calls = %d, want 1", calls.Load())
+			}
+		})
+	}
+}
