@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/cardimport/cardimport/importer"
@@ -338,14 +341,19 @@ func newLogger(e *env, out outputOptions) *slog.Logger {
 }
 
 // openRosters opens every roster and checks its header before anything is
-// sent: a missing required column is fatal.
+// sent: a missing required column or a column that looks like a field
+// without naming one is fatal. A roster named twice, or an --ignore-column
+// that names no column, is a usage error.
 func openRosters(paths []string, o rosterOptions, target validate.Target, log *slog.Logger) ([]*roster.Reader, error) {
+	if err := checkDistinctRosters(paths); err != nil {
+		return nil, err
+	}
 	var rs []*roster.Reader
-	// With several rosters a --map entry may concern only some of them;
-	// it must match a column in at least one.
-	several := len(paths) > 1
+	// With several rosters a --map or --ignore-column entry may concern
+	// only some of them; it must match a column in at least one.
+	opts := o.options(len(paths) > 1)
 	for _, p := range paths {
-		r, err := roster.Open(p, roster.Options{Sheet: o.sheet, Encoding: o.encoding, Map: o.maps, MapOptional: several})
+		r, err := roster.Open(p, opts)
 		if err == nil {
 			err = r.Require(validate.Required(target))
 			if err != nil {
@@ -354,6 +362,9 @@ func openRosters(paths []string, o rosterOptions, target validate.Target, log *s
 		}
 		if err != nil {
 			closeRosters(rs)
+			if errors.Is(err, roster.ErrBadOption) {
+				return nil, usageError{err}
+			}
 			return nil, err
 		}
 		for _, w := range r.Warnings() {
@@ -361,15 +372,23 @@ func openRosters(paths []string, o rosterOptions, target validate.Target, log *s
 		}
 		rs = append(rs, r)
 	}
-	for col, field := range o.maps {
+	for _, col := range slices.Sorted(maps.Keys(o.maps)) {
 		if !mapMatches(rs, col) {
 			closeRosters(rs)
-			return nil, fmt.Errorf("--map %s=%s: no roster has a column %q", col, field, col)
+			return nil, fmt.Errorf("--map %s=%s: no roster has a column %q", col, o.maps[col], col)
+		}
+	}
+	for _, col := range o.ignore {
+		if !mapMatches(rs, col) {
+			closeRosters(rs)
+			return nil, usagef("--ignore-column %s: no roster has a column %q", col, col)
 		}
 	}
 	return rs, nil
 }
 
+// mapMatches reports whether a roster has a column named col, compared
+// the way --map and --ignore-column compare headers.
 func mapMatches(rs []*roster.Reader, col string) bool {
 	want := validate.FoldHeader(col)
 	for _, r := range rs {
@@ -380,6 +399,44 @@ func mapMatches(rs []*roster.Reader, col string) bool {
 		}
 	}
 	return false
+}
+
+// checkDistinctRosters refuses a file named twice as a roster, however it
+// is spelled (a.csv, ./a.csv, a symbolic or hard link to it): its rows
+// would be read twice and every total doubled. A path that cannot be read
+// is left to roster.Open to report.
+func checkDistinctRosters(paths []string) error {
+	infos := make([]os.FileInfo, len(paths))
+	for i, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		for j, prev := range infos[:i] {
+			if prev == nil || !os.SameFile(prev, fi) {
+				continue
+			}
+			if paths[j] == p {
+				return usagef("roster %s is named twice: name each roster once", p)
+			}
+			return usagef("rosters %s and %s are the same file: name each roster once", paths[j], p)
+		}
+		infos[i] = fi
+	}
+	return nil
+}
+
+// samePath reports whether two paths name the same file: the same file
+// on disk when both exist, else the same absolute path.
+func samePath(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 func closeRosters(rs []*roster.Reader) {
@@ -403,7 +460,7 @@ func checkReportPaths(o *outputOptions, rosters []string) error {
 		return usagef("--rejects %q: want a .csv or .xlsx path", o.rejects)
 	}
 	for _, r := range rosters {
-		if r == o.report || r == o.rejects {
+		if samePath(r, o.report) || samePath(r, o.rejects) {
 			return usagef("%s is a roster: it must not also be the report or the rejects file", r)
 		}
 	}

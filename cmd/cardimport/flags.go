@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/validate"
 )
 
@@ -215,14 +216,33 @@ func (m mapFlag) Set(s string) error {
 	if !ok || col == "" || field == "" {
 		return fmt.Errorf("want column=field, like 会员卡号2=cardno")
 	}
+	// The target is a field's name or any of its aliases: 储值余额=余额.
 	if _, ok := validate.ParseField(field); !ok {
 		names := make([]string, 0, validate.NumFields)
 		for _, f := range validate.Fields() {
 			names = append(names, f.String())
 		}
-		return fmt.Errorf("%q is not a field; fields are %s", field, strings.Join(names, ", "))
+		return fmt.Errorf("%q is not a field; fields are %s (or a header that names one, like 余额)", field, strings.Join(names, ", "))
 	}
 	m[col] = field
+	return nil
+}
+
+// listFlag collects a repeatable flag's values (--ignore-column).
+type listFlag []string
+
+func (l *listFlag) String() string {
+	if l == nil {
+		return ""
+	}
+	return strings.Join(*l, ",")
+}
+
+func (l *listFlag) Set(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("want a column name, as the roster's header writes it")
+	}
+	*l = append(*l, s)
 	return nil
 }
 
@@ -231,6 +251,7 @@ type rosterOptions struct {
 	target      string
 	sheet       string
 	maps        mapFlag
+	ignore      listFlag
 	encoding    string
 	phoneRegion string
 }
@@ -239,7 +260,8 @@ func (o *rosterOptions) register(fs *flag.FlagSet) {
 	o.maps = mapFlag{}
 	fs.StringVar(&o.target, "target", "mb", "platform: mb (果盘 mb_newcard) or sandy (member-cjb)")
 	fs.StringVar(&o.sheet, "sheet", "", "xlsx `sheet` to read (default: the first visible sheet)")
-	fs.Var(o.maps, "map", "`column=field` for a header the aliases do not know (repeatable)")
+	fs.Var(o.maps, "map", "`column=field` for a header the aliases do not know; field is a name or an alias, like 余额 (repeatable)")
+	fs.Var(&o.ignore, "ignore-column", "`column` that looks like a card field but is not to be imported (repeatable)")
 	fs.StringVar(&o.encoding, "encoding", "auto", "CSV encoding: auto, utf-8, utf-16, gbk or gb18030")
 	fs.StringVar(&o.phoneRegion, "phone-region", "CN", "`region` phones are validated for (CN, HK, MO, TW...)")
 }
@@ -249,12 +271,19 @@ func (o *rosterOptions) check() (validate.Target, error) {
 	if !ok {
 		return "", usagef("--target %q: want mb or sandy", o.target)
 	}
-	switch strings.ToLower(o.encoding) {
-	case "auto", "utf-8", "utf8", "utf-16", "utf16", "gbk", "gb18030":
-	default:
-		return "", usagef("--encoding %q: want auto, utf-8, utf-16, gbk or gb18030", o.encoding)
+	// The roster reader owns the encodings and the --map and
+	// --ignore-column rules that need no roster.
+	if err := roster.CheckOptions(o.options(false)); err != nil {
+		return "", usageError{err}
 	}
 	return t, nil
+}
+
+// options are the roster reader's options. With several rosters a --map or
+// --ignore-column entry may concern only some of them: openRosters checks
+// each matched a column in one.
+func (o *rosterOptions) options(several bool) roster.Options {
+	return roster.Options{Sheet: o.sheet, Encoding: o.encoding, Map: o.maps, Ignore: o.ignore, MapOptional: several}
 }
 
 // outputOptions are the flags of commands that write a report.

@@ -33,6 +33,9 @@ var (
 	ErrUnclosedQuote = errors.New("unclosed quote")
 	// ErrMissingColumn is for a required field without a column (Require).
 	ErrMissingColumn = errors.New("missing required column")
+	// ErrLooksLikeField is for columns that name no field but look like
+	// one (Require): their values would be dropped silently.
+	ErrLooksLikeField = errors.New("column looks like a card field")
 	// ErrDuplicateColumn is for two columns that map to the same field.
 	ErrDuplicateColumn = errors.New("duplicate column")
 	// ErrNoSheet is for a --sheet that names no worksheet of the workbook,
@@ -41,7 +44,8 @@ var (
 	// ErrBadMap is for a --map entry that names no column of the header,
 	// or no field.
 	ErrBadMap = errors.New("bad --map")
-	// ErrBadOption is for an invalid Options value (an unknown --encoding).
+	// ErrBadOption is for an invalid Options value: an unknown --encoding,
+	// an --ignore-column that names no column or a column --map maps.
 	ErrBadOption = errors.New("bad option")
 )
 

@@ -43,6 +43,7 @@ type Reader struct {
 	headerLine int
 	columns    []Column
 	byField    [validate.NumFields]int // column index per field, -1 when none
+	lookalikes []lookalike             // unmapped columns that look like a field
 
 	warnings []string
 	warn     func(string)
@@ -154,6 +155,17 @@ func CheckOptions(opts Options) error {
 		}
 		if _, ok := validate.ParseField(v); !ok {
 			return newMsg(fmt.Sprintf("--map %s=%s: %q is not a field; the fields are %s", k, v, v, fieldList()), ErrBadMap)
+		}
+	}
+	for _, col := range opts.Ignore {
+		fc := validate.FoldHeader(col)
+		if fc == "" {
+			return newMsg(fmt.Sprintf("--ignore-column %q: the column name is empty", col), ErrBadOption)
+		}
+		for _, k := range sortedKeys(opts.Map) {
+			if validate.FoldHeader(k) == fc {
+				return newMsg(fmt.Sprintf("--ignore-column %s and --map %s=%s name the same column: import it or leave it out, not both", col, k, opts.Map[k]), ErrBadOption)
+			}
 		}
 	}
 	return nil
@@ -336,16 +348,30 @@ func (r *Reader) Input(row Row) *validate.Input {
 	return in
 }
 
-// Require checks that every field has a column. The error names each
-// missing field with the headers that would match it, and the headers the
-// roster has.
+// Require checks that the header is fit for an import that needs fields,
+// before anything is sent. First, no column may look like a card field
+// without naming one (validate.Resembles: 充值金额, 手机号吗): its values
+// would be dropped silently, so the error (ErrLooksLikeField) names every
+// such column and the two ways out, --map and --ignore-column. Then every
+// field of fields must have a column (ErrMissingColumn); the error names
+// each missing field with the headers that would match it, and the headers
+// the roster has.
 func (r *Reader) Require(fields []validate.Field) error {
+	if err := r.lookalikeError(); err != nil {
+		return err
+	}
 	var missing []string
 	for _, f := range fields {
 		if f < 0 || f >= validate.NumFields || r.byField[f] >= 0 {
 			continue
 		}
-		missing = append(missing, fmt.Sprintf("%s (a column named %s)", f, strings.Join(f.Aliases(), ", ")))
+		m := fmt.Sprintf("%s (a column named %s)", f, strings.Join(f.Aliases(), ", "))
+		for _, c := range r.columns {
+			if g, ok := validate.LookupHeader(c.Name); ok && g == f && c.Ignored {
+				m += fmt.Sprintf(" — column %s is left out by --ignore-column %s", c.describe(), shellArg(c.Name))
+			}
+		}
+		missing = append(missing, m)
 	}
 	if len(missing) == 0 {
 		return nil
@@ -363,6 +389,102 @@ func (r *Reader) Require(fields []validate.Field) error {
 	msg := fmt.Sprintf("missing required %s: %s; the header (%s %d) has: %s; rename a column or use --map COLUMN=FIELD",
 		word, strings.Join(missing, "; "), r.rowWord(), r.headerLine, strings.Join(have, ", "))
 	return &Error{Path: r.path, Sheet: r.sheet, Err: newMsg(msg, ErrMissingColumn)}
+}
+
+// maxListed bounds the look-alike columns one error lists: a hostile
+// header may have a million.
+const maxListed = 20
+
+// lookalike is a column that names no field but looks like one.
+type lookalike struct {
+	col  int
+	like []validate.Likeness
+}
+
+// lookalikeError is the ErrLooksLikeField error for the lookalike columns,
+// nil when there are none.
+func (r *Reader) lookalikeError() error {
+	if len(r.lookalikes) == 0 {
+		return nil
+	}
+	if len(r.lookalikes) == 1 {
+		l := r.lookalikes[0]
+		c := r.columns[l.col]
+		msg := fmt.Sprintf("looks like %s but names no field, so its values would not be imported: use %s to import it as %s, or %s to leave it out",
+			likeness(l.like), mapArg(c.Name, l.like[0].Field), l.like[0].Field, ignoreArg(c.Name))
+		return &Error{Path: r.path, Sheet: r.sheet, Row: r.headerLine, Column: c.Letter + " (" + c.Name + ")", Err: newMsg(msg, ErrLooksLikeField)}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d columns look like card fields but name none, so their values would not be imported; import each with --map or leave it out with --ignore-column:", len(r.lookalikes))
+	for i, l := range r.lookalikes {
+		if i == maxListed {
+			fmt.Fprintf(&b, "\n  … and %d more", len(r.lookalikes)-i)
+			break
+		}
+		c := r.columns[l.col]
+		fmt.Fprintf(&b, "\n  %s looks like %s: %s or %s", c.describe(), likeness(l.like), mapArg(c.Name, l.like[0].Field), ignoreArg(c.Name))
+	}
+	return &Error{Path: r.path, Sheet: r.sheet, Row: r.headerLine, Err: newMsg(b.String(), ErrLooksLikeField)}
+}
+
+// likeness says which fields a column looks like and why:
+// "cardno or balance (it contains card and balance)".
+func likeness(ls []validate.Likeness) string {
+	var fields, contains, typos []string
+	for _, l := range ls {
+		fields = append(fields, l.Field.String())
+		if l.Typo {
+			typos = append(typos, l.Word)
+		} else {
+			contains = append(contains, l.Word)
+		}
+	}
+	var why []string
+	if len(contains) > 0 {
+		why = append(why, "it contains "+joinWords(contains, "and"))
+	}
+	if len(typos) > 0 {
+		why = append(why, "one character from "+joinWords(typos, "or"))
+	}
+	return joinWords(fields, "or") + " (" + strings.Join(why, "; ") + ")"
+}
+
+// joinWords joins "a", "a or b", "a, b or c".
+func joinWords(ws []string, conj string) string {
+	if len(ws) <= 1 {
+		return strings.Join(ws, "")
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " " + conj + " " + ws[len(ws)-1]
+}
+
+func mapArg(col string, f validate.Field) string {
+	return "--map " + shellArg(col+"="+f.String())
+}
+
+func ignoreArg(col string) string { return "--ignore-column " + shellArg(col) }
+
+// shellArg quotes a command-line argument for a message when a shell
+// would split or expand it: double quotes, which bash, cmd.exe and
+// PowerShell all read, unless the text holds a character that is special
+// inside them.
+func shellArg(s string) string {
+	plain := s != ""
+	for _, r := range s {
+		if r > unicode.MaxASCII && !unicode.IsSpace(r) {
+			continue
+		}
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-./=:,@%+", r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	if !strings.ContainsAny(s, "\"$`!\\") {
+		return `"` + s + `"`
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // readHeader finds the header (the first non-empty row) and maps it.
@@ -434,7 +556,8 @@ func countFields(vals []string, m map[string]string) int {
 }
 
 // mapHeader builds the columns and maps them to fields: --map first, then
-// the aliases.
+// --ignore-column, then the aliases. Columns that name no field but look
+// like one are noted for Require.
 func (r *Reader) mapHeader(header []string, opts Options) error {
 	cols := make([]Column, len(header))
 	for i, h := range header {
@@ -476,6 +599,18 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 		cols[i].Field = f
 		r.byField[f] = i
 	}
+	for _, key := range opts.Ignore {
+		fk := validate.FoldHeader(key)
+		hit := false
+		for i := range cols {
+			if validate.FoldHeader(cols[i].Name) == fk {
+				cols[i].Ignored, hit = true, true
+			}
+		}
+		if !hit && !opts.MapOptional {
+			return errAt(newMsg(fmt.Sprintf("%s: the header has no column %q; it has: %s", ignoreArg(key), key, r.headerList()), ErrBadOption))
+		}
+	}
 	for i := range cols {
 		c := &cols[i]
 		if viaMap[i] {
@@ -486,7 +621,18 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 			continue
 		}
 		f, ok := validate.LookupHeader(c.Name)
+		if c.Ignored {
+			if ok {
+				r.warn(fmt.Sprintf("column %s would be %s, but --ignore-column leaves it out", c.describe(), f))
+			}
+			continue
+		}
 		if !ok {
+			if like := validate.Resembles(c.Name); len(like) > 0 {
+				r.lookalikes = append(r.lookalikes, lookalike{col: i, like: like})
+				r.warn(fmt.Sprintf("column %s is not a card field and is ignored, although it looks like %s", c.describe(), likeness(like)))
+				continue
+			}
 			r.warn(fmt.Sprintf("column %s is not a card field and is ignored", c.describe()))
 			continue
 		}
@@ -495,8 +641,8 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 				r.warn(fmt.Sprintf("column %s would be %s, but --map gives %s to column %s: %s is ignored", c.describe(), f, f, cols[o].describe(), c.Name))
 				continue
 			}
-			return errAt(newMsg(fmt.Sprintf("columns %s and %s both name the field %s: rename or delete one, or choose one with --map %s=%s",
-				cols[o].describe(), c.describe(), f, cols[o].Name, f), ErrDuplicateColumn))
+			return errAt(newMsg(fmt.Sprintf("columns %s and %s both name the field %s: rename or delete one, choose one with %s, or leave the other out with %s",
+				cols[o].describe(), c.describe(), f, mapArg(cols[o].Name, f), ignoreArg(c.Name)), ErrDuplicateColumn))
 		}
 		c.Field = f
 		r.byField[f] = i

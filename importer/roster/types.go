@@ -7,9 +7,14 @@ type Options struct {
 	Sheet    string            // xlsx sheet (--sheet); "" means the first visible sheet
 	Encoding string            // csv: auto (default), utf-8, utf-16, gbk, gb18030 (--encoding)
 	Map      map[string]string // --map: header as written → field name; wins over aliases
-	// MapOptional skips a Map entry that names no column of this roster
-	// instead of failing: with several rosters in one run, an entry may
-	// concern only some of them (the caller checks it matched one).
+	// Ignore (--ignore-column) names columns, as written, that are not
+	// imported on purpose: a column that looks like a field (Require) or
+	// names none is then left out without a word, and one that names a
+	// field is left out with a warning. Matched like Map.
+	Ignore []string
+	// MapOptional skips a Map or Ignore entry that names no column of this
+	// roster instead of failing: with several rosters in one run, an entry
+	// may concern only some of them (the caller checks it matched one).
 	MapOptional bool
 }
 
@@ -22,6 +27,8 @@ type Column struct {
 	// Numeric is set for an xlsx column whose sampled cells are stored as
 	// numbers: leading zeros of card numbers there are already lost.
 	Numeric bool
+	// Ignored is set for a column Options.Ignore names.
+	Ignored bool
 }
 
 // Row is one non-blank roster row.
