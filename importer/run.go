@@ -32,6 +32,9 @@ type job struct {
 	status report.Status
 	answer platform.Answer
 	msg    string
+	// foreign: the journal's entry for the card number is another
+	// holder's; this row's outcome must not overwrite it.
+	foreign bool
 }
 
 // rawFields keeps the text of the report's columns for rows that never
@@ -57,6 +60,17 @@ type run struct {
 	seen         atomic.Int64 // rows read
 	batches      atomic.Int64
 
+	// wg counts the goroutines that may still finish rows: the reader,
+	// the workers, and the batches parked until a late platform settles.
+	wg sync.WaitGroup
+	// slots bounds the requests in flight (--concurrency): a worker holds
+	// one while it sends a batch, a parked batch while it resumes.
+	slots chan struct{}
+	// halt is closed at the first interrupt or fatal error: parked
+	// batches stop waiting.
+	halt     chan struct{}
+	haltOnce sync.Once
+
 	mu         sync.Mutex
 	fatalErr   error
 	cancelRead context.CancelFunc
@@ -81,6 +95,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		lim:     newLogLimiter(cfg.Log),
 		results: make(chan *job, cfg.window()),
 		window:  make(chan struct{}, cfg.window()),
+		slots:   make(chan struct{}, cfg.Concurrency),
+		halt:    make(chan struct{}),
 	}
 
 	readCtx, cancelRead := context.WithCancel(ctx)
@@ -93,25 +109,27 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	stopWatch := context.AfterFunc(ctx, func() {
 		r.interrupted.Store(true)
 		r.stopDispatch.Store(true)
+		r.stopParked()
 		time.AfterFunc(cfg.Timeout, cancelSend)
 	})
 	defer stopWatch()
 
 	batches := make(chan []*job)
-	var wg sync.WaitGroup
-	wg.Go(func() {
+	r.wg.Go(func() {
 		defer close(batches)
 		r.read(readCtx, v, batches)
 	})
 	for range cfg.Concurrency {
-		wg.Go(func() {
+		r.wg.Go(func() {
 			for b := range batches {
+				r.slots <- struct{}{}
 				r.send(sendCtx, b)
+				<-r.slots
 			}
 		})
 	}
 	go func() {
-		wg.Wait()
+		r.wg.Wait()
 		close(r.results)
 	}()
 
@@ -158,8 +176,13 @@ func (r *run) fatal(err error) {
 		r.log.Error("stopping the run", "err", err)
 	}
 	r.stopDispatch.Store(true)
+	r.stopParked()
 	r.cancelRead()
 }
+
+// stopParked wakes the batches parked until a late platform settles: the
+// run is ending and they are reported as they stand.
+func (r *run) stopParked() { r.haltOnce.Do(func() { close(r.halt) }) }
 
 func (r *run) stopped() error {
 	r.mu.Lock()
@@ -314,10 +337,17 @@ func (r *run) finish(j *job, st report.Status, a platform.Answer, msg string) {
 
 // send is a worker's handling of one batch: claim it in the journal,
 // verify cards an earlier run left in doubt, issue the rest, record the
-// outcomes, and only then report them.
+// outcomes, and only then report them. A batch with a card a late platform
+// may still change is parked until the platform's records are conclusive
+// (settle), and recorded and reported then.
 func (r *run) send(ctx context.Context, jobs []*job) {
 	out := &outcomes{run: r}
-	defer func() { out.flush(ctx, jobs) }()
+	parked := false
+	defer func() {
+		if !parked {
+			out.flush(ctx, jobs)
+		}
+	}()
 	if r.interrupted.Load() || r.stopped() != nil {
 		out.abandon(jobs, nil)
 		return
@@ -336,26 +366,76 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 			return
 		}
 		todo = nil
-		var doubt []*job
+		var doubt, known []*job
 		for i, p := range priors {
 			j := jobs[i]
 			j.card.Attempts = p.Attempts
 			j.card.Done = p.Answer.Steps
+			j.card.SettleAfter = p.SettleAfter
 			switch {
+			case p.Holder != nil:
+				// Another holder's card: tell who, touch nothing.
+				j.foreign = true
+				out.set(j, report.StatusExists, platform.Answer{}, p.Holder.String())
 			case p.Issued:
 				out.set(j, report.StatusSkipped, p.Answer, "issued by an earlier run")
 			case p.InDoubt:
 				j.card.Suspect = true
 				doubt = append(doubt, j)
 			case p.Exists:
-				out.set(j, report.StatusExists, platform.Answer{}, p.Message+" (said on run "+p.Run+")")
+				// The platform said "exists" on an earlier run: look again
+				// rather than send again (the card may have been completed
+				// by hand since, and may be adopted now).
+				j.msg = p.Message + " (said on run " + p.Run + ")"
+				known = append(known, j)
 			default:
 				todo = append(todo, j)
 			}
 		}
-		todo = append(todo, out.verify(ctx, doubt, "an earlier run sent it without an answer")...)
+		for _, j := range known {
+			out.adopt(ctx, j, j.msg)
+		}
+		todo = append(todo, out.verify(ctx, doubt, "an earlier run sent it without an answer", 0)...)
 	}
 	out.issue(ctx, todo, 0)
+	if len(out.parked) > 0 {
+		parked = true
+		r.wg.Go(func() { r.settle(ctx, out, jobs) })
+	}
+}
+
+// settle resumes a parked batch: it waits until the platform's records are
+// conclusive for its parked cards, verifies them again, resends what is
+// verified absent, and finally records and reports the batch. An
+// interrupt or a fatal error ends the wait: the cards are reported
+// unknown and the next run checks them.
+func (r *run) settle(ctx context.Context, out *outcomes, jobs []*job) {
+	defer out.flush(ctx, jobs)
+	for len(out.parked) > 0 {
+		parked := out.parked
+		out.parked = nil
+		var until time.Time
+		for _, p := range parked {
+			if p.until.After(until) {
+				until = p.until
+			}
+		}
+		t := time.NewTimer(time.Until(until))
+		select {
+		case <-t.C:
+		case <-r.halt:
+			t.Stop()
+			for _, p := range parked {
+				out.abandon([]*job{p.job}, nil)
+			}
+			return
+		}
+		r.slots <- struct{}{}
+		for _, p := range parked {
+			out.resend(ctx, out.verify(ctx, []*job{p.job}, p.why, p.round), p.round)
+		}
+		<-r.slots
+	}
 }
 
 // lookUp asks the platform, read-only, whether each card of a batch
@@ -397,9 +477,23 @@ func cardsOf(jobs []*job) []*platform.Card {
 // outcomes decides the fate of one batch's cards: it issues, bisects,
 // verifies and resends, and finally records and reports every card.
 type outcomes struct {
-	run   *run
-	batch int64
-	final map[*job]bool
+	run    *run
+	batch  int64
+	final  map[*job]bool
+	parked []parkedJob // cards to verify again once a late platform settles
+}
+
+// parkedJob is a card whose fate a late platform may still change.
+type parkedJob struct {
+	job   *job
+	until time.Time // when the platform's records become conclusive
+	why   string
+	round int
+}
+
+func (o *outcomes) park(j *job, until time.Time, why string, round int) {
+	o.run.lim.Warn("a write got no answer; waiting until the platform's records are conclusive before checking it", "card", j.card.Cardno, "until", until.Format(time.TimeOnly))
+	o.parked = append(o.parked, parkedJob{job: j, until: until, why: why, round: round})
 }
 
 func (o *outcomes) set(j *job, st report.Status, a platform.Answer, msg string) {
@@ -425,6 +519,11 @@ func (o *outcomes) progress(ctx context.Context, c *platform.Card, a platform.An
 // have issued is unknown (the next run verifies it), any other is pending.
 func (o *outcomes) abandon(jobs []*job, cause error) {
 	for _, j := range jobs {
+		if j.card.Done.Has(platform.StepRechargeSent) && !j.card.Done.Has(platform.StepRecharge) {
+			o.set(j, report.StatusUnknown, platform.Answer{Steps: j.card.Done},
+				"opened; the recharge of "+j.card.Balance.String()+" yuan got no answer and the platform may still apply it: the next run checks the card's recharge history before anything is sent again")
+			continue
+		}
 		if j.card.Done != 0 && !j.card.Done.Has(platform.StepConfirm) {
 			o.set(j, report.StatusUnknown, platform.Answer{Steps: j.card.Done}, "opened, but the run stopped before the card's flow was finished; the next run finishes it")
 			continue
@@ -453,6 +552,7 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 	}
 	answers, err := r.cfg.Platform.Issue(ctx, cardsOf(jobs), o.progress)
 	var rej *platform.Rejection
+	var settle *platform.SettleError
 	switch {
 	case err == nil:
 		var missing []*job
@@ -469,13 +569,17 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 				j.card.Suspect = true
 			}
 		}
-		o.resend(ctx, o.verify(ctx, missing, "the platform's answer left it out"), round)
+		o.resend(ctx, o.verify(ctx, missing, "the platform's answer left it out", round), round)
+	case errors.As(err, &settle):
+		for _, j := range jobs {
+			o.park(j, settle.Until, "no usable answer came back", round)
+		}
 	case errors.Is(err, platform.ErrUnknownOutcome):
 		r.lim.Warn("outcome unknown; verifying the batch before anything is resent", "batch", o.batch, "cards", len(jobs), "err", err)
-		o.resend(ctx, o.verify(ctx, jobs, "no usable answer came back"), round)
+		o.resend(ctx, o.verify(ctx, jobs, "no usable answer came back", round), round)
 	case errors.As(err, &rej):
 		if len(jobs) == 1 {
-			o.refused(ctx, jobs[0], rej)
+			o.refused(ctx, jobs[0], rej, round)
 			return
 		}
 		// mb refuses a whole list for one bad row. When the refusal names
@@ -483,7 +587,7 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 		// culprit; otherwise halve the list until the rows the platform
 		// refuses stand alone.
 		if i := named(jobs, rej.Info); i >= 0 {
-			o.refused(ctx, jobs[i], rej)
+			o.refused(ctx, jobs[i], rej, round)
 			o.issue(ctx, append(jobs[:i:i], jobs[i+1:]...), round)
 			return
 		}
@@ -530,23 +634,53 @@ func named(jobs []*job, info string) int {
 }
 
 // refused settles one card the platform refused.
-func (o *outcomes) refused(ctx context.Context, j *job, rej *platform.Rejection) {
+func (o *outcomes) refused(ctx context.Context, j *job, rej *platform.Rejection, round int) {
 	switch {
-	case rej.Exists && j.card.Suspect:
+	case rej.Exists && (j.card.Suspect || j.card.Done.Has(platform.StepOpen)):
 		// Our own earlier attempt may be what exists: ask.
-		if again := o.verify(ctx, []*job{j}, "the platform says it already exists"); len(again) > 0 {
+		if again := o.verify(ctx, []*job{j}, "the platform says it already exists", round); len(again) > 0 {
 			o.set(j, report.StatusExists, platform.Answer{}, rej.Info)
 		}
 	case rej.Exists:
-		o.set(j, report.StatusExists, platform.Answer{}, rej.Info)
+		o.adopt(ctx, j, rej.Info)
 	default:
 		o.set(j, report.StatusRejected, platform.Answer{}, rej.Info)
 	}
 }
 
+// adopt settles a card the platform already has and this journal never
+// sent (SPEC §5): held by the row's holder with nothing missing, it is
+// the row's card — issued, with the platform's ids; otherwise it exists,
+// and the message says whose it is or what it lacks. A card this run did
+// not open is never completed (recharged) automatically. said is the
+// platform's refusal.
+func (o *outcomes) adopt(ctx context.Context, j *job, said string) {
+	r := o.run
+	a, err := r.cfg.Platform.Verify(ctx, &j.card)
+	switch {
+	case err == nil && a.Conflict != "":
+		o.set(j, report.StatusExists, platform.Answer{}, said+": "+a.Conflict)
+	case err == nil && a.Unconfirmed != "":
+		o.set(j, report.StatusExists, platform.Answer{}, said+": "+a.Unconfirmed)
+	case err == nil && (a.Partial || a.Missing != ""):
+		o.set(j, report.StatusExists, platform.Answer{}, said+": the platform has this card for this holder, but "+a.Missing+
+			"; this journal did not open it, so cardimport does not complete it: complete it on the platform, or check who opened it")
+	case err == nil:
+		o.set(j, report.StatusIssued, a, "already on the platform for this holder: adopted with the platform's ids ("+said+")")
+	case errors.Is(err, platform.ErrNotFound):
+		o.set(j, report.StatusExists, platform.Answer{}, said)
+	case errors.Is(err, platform.ErrAuth):
+		r.fatal(err)
+		o.set(j, report.StatusExists, platform.Answer{}, said)
+	default:
+		o.set(j, report.StatusExists, platform.Answer{}, said+"; comparing its holder with the row failed: "+err.Error())
+	}
+}
+
 // verify asks the platform about cards whose fate is open. Cards found are
 // settled; the ones the platform does not have are returned, to be sent.
-func (o *outcomes) verify(ctx context.Context, jobs []*job, why string) (notFound []*job) {
+// A card whose fate a late platform may still change is parked.
+func (o *outcomes) verify(ctx context.Context, jobs []*job, why string, round int) (notFound []*job) {
 	r := o.run
 	for _, j := range jobs {
 		if r.interrupted.Load() {
@@ -554,6 +688,7 @@ func (o *outcomes) verify(ctx context.Context, jobs []*job, why string) (notFoun
 			continue
 		}
 		a, err := r.cfg.Platform.Verify(ctx, &j.card)
+		var settle *platform.SettleError
 		switch {
 		case err == nil && a.Conflict != "":
 			o.set(j, report.StatusExists, platform.Answer{}, a.Conflict)
@@ -562,17 +697,26 @@ func (o *outcomes) verify(ctx context.Context, jobs []*job, why string) (notFoun
 			j.card.Done |= a.Steps
 			notFound = append(notFound, j)
 		case err == nil:
-			o.set(j, report.StatusIssued, a, "confirmed by verification ("+why+")")
+			o.set(j, report.StatusIssued, a, joinMsg("confirmed by verification ("+why+")", a.Missing))
 		case errors.Is(err, platform.ErrNotFound):
 			notFound = append(notFound, j)
+		case errors.As(err, &settle):
+			o.park(j, settle.Until, why, round)
 		case errors.Is(err, platform.ErrAuth):
 			r.fatal(err)
 			o.abandon([]*job{j}, err)
 		default:
-			o.set(j, report.StatusUnknown, platform.Answer{}, why+", and verifying it failed: "+err.Error()+"; the next run verifies it again")
+			o.set(j, report.StatusUnknown, platform.Answer{Steps: j.card.Done}, why+", and verifying it failed: "+err.Error()+"; the next run verifies it again")
 		}
 	}
 	return notFound
+}
+
+func joinMsg(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "; " + b
 }
 
 // resend sends again cards verified as not issued, a bounded number of times.
@@ -601,7 +745,7 @@ func (o *outcomes) flush(ctx context.Context, jobs []*job) {
 	if r.cfg.Journal != nil {
 		recs := make([]journal.Outcome, 0, len(jobs))
 		for _, j := range jobs {
-			if j.status == report.StatusSkipped {
+			if j.status == report.StatusSkipped || j.foreign {
 				continue
 			}
 			recs = append(recs, journal.Outcome{Card: &j.card, Status: j.status, Answer: j.answer, Message: j.msg, Batch: o.batch,

@@ -73,7 +73,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer conn.close()
-	jr, err := openJournal(ctx, *journalPath, validate.TargetMB, conn, "generate")
+	jr, err := openJournal(ctx, *journalPath, validate.TargetMB, conn, "generate", false)
 	if err != nil {
 		return err
 	}

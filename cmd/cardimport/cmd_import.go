@@ -35,6 +35,7 @@ type importOptions struct {
 	platform platformOptions
 
 	journal            string
+	newJournal         bool
 	maxErrors          string
 	allowRechargeBonus bool
 }
@@ -46,6 +47,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	o.out.register(c.fs, true)
 	o.platform.register(c.fs)
 	c.fs.StringVar(&o.journal, "journal", "", "journal `path` (default cardimport.db in the report's folder)")
+	c.fs.BoolVar(&o.newJournal, "new-journal", false, "start an empty journal in place of one that lost its data (the damaged files are kept aside)")
 	c.fs.StringVar(&o.maxErrors, "max-errors", "", "stop sending once this many rows are invalid or rejected: `N` or N%")
 	c.fs.BoolVar(&o.allowRechargeBonus, "allow-recharge-bonus", false, "sandy: migrate balances even through a recharge rule that adds bonus money or points")
 	if err := c.parse(e, args, true); err != nil {
@@ -85,20 +87,26 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer conn.close()
 
-	jr, err := openJournal(ctx, o.journal, target, conn, "import")
+	jr, err := openJournal(ctx, o.journal, target, conn, "import", o.newJournal)
 	if err != nil {
 		return err
 	}
 	defer jr.Close()
-
 	var warnings []string
+	if jr.Aside != "" {
+		w := fmt.Sprintf("the journal %s had lost its data: started a new one (--new-journal); the damaged files are kept as %s*", o.journal, jr.Aside)
+		log.Warn(w)
+		warnings = append(warnings, w)
+	}
+
 	if target == validate.TargetSandy {
 		// member-cjb opens one card per request.
 		o.platform.batchSize = 1
-		warnings = unsentColumns(rosters)
-		for _, w := range warnings {
+		unsent := unsentColumns(rosters)
+		for _, w := range unsent {
 			log.Warn(w)
 		}
+		warnings = append(warnings, unsent...)
 	}
 	return runPipeline(ctx, e, log, pipeline{
 		command:     "import",
@@ -327,8 +335,9 @@ func defaultJournal(reportPath string) string {
 }
 
 // openJournal opens the journal for the connection's target and merchant.
-func openJournal(ctx context.Context, path string, target validate.Target, conn *connection, command string) (*journal.DB, error) {
-	return journal.Open(ctx, path, journal.Options{Target: string(target), Merchant: conn.merchant, Command: command})
+// newJournal (--new-journal) replaces a journal that lost its data.
+func openJournal(ctx context.Context, path string, target validate.Target, conn *connection, command string, newJournal bool) (*journal.DB, error) {
+	return journal.Open(ctx, path, journal.Options{Target: string(target), Merchant: conn.merchant, Command: command, NewJournal: newJournal})
 }
 
 // newLogger logs to stderr: text lines, info level (warnings with --quiet).

@@ -34,6 +34,8 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 	c.fs.DurationVar(&f.SlowDelay, "slow-delay", sandbox.DefaultSlowDelay, "delay of slow answers")
 	c.fs.Float64Var(&f.Malformed, "fault-malformed", 0, "probability of a malformed body after committing")
 	c.fs.Float64Var(&f.PartialList, "fault-partial", 0, "probability of an mb answer that leaves one card out")
+	c.fs.Float64Var(&f.LateApply, "fault-late", 0, "probability of holding a write --late-delay, then applying it even if the client gave up")
+	c.fs.DurationVar(&f.LateDelay, "late-delay", sandbox.DefaultLateDelay, "how long late writes are held")
 	if err := c.parse(e, args, false); err != nil {
 		return err
 	}

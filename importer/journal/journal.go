@@ -29,9 +29,13 @@ const (
 // Options say whose cards a DB records.
 type Options struct {
 	Target   string // mb or sandy
-	Merchant string // gpid/msid or CUSTOMERGUID: card numbers are unique per merchant
+	Merchant string // gpid/msid or CARDIMPORT_GUID: card numbers are unique per merchant
 	Command  string // import, generate
-	Now      func() time.Time
+	// NewJournal (--new-journal) starts an empty journal in place of one
+	// that lost its data, keeping the damaged files aside. Without it,
+	// Open refuses such a journal with ErrLost.
+	NewJournal bool
+	Now        func() time.Time
 }
 
 // DB is an open journal, locked for this process.
@@ -41,9 +45,14 @@ type DB struct {
 	opt  Options
 	run  string
 	path string
+	id   string // meta journal_id, also in the witness
+
+	// Aside is where --new-journal moved a damaged journal, "" otherwise.
+	Aside string
 }
 
-// Open opens (or creates) the journal at path, takes its lock, migrates its
+// Open opens (or creates) the journal at path, takes its lock, checks
+// that it did not lose data since the last run (ErrLost), migrates its
 // schema, and records the start of a run.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Now == nil {
@@ -58,23 +67,87 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
-	db, err := openSQL(path, false)
+	j, err := openLocked(ctx, path, opt, lock)
 	if err != nil {
 		lock.release()
 		return nil, err
 	}
-	if err := migrate(ctx, db); err != nil {
-		db.Close()
-		lock.release()
+	return j, nil
+}
+
+func openLocked(ctx context.Context, path string, opt Options, lock *fileLock) (*DB, error) {
+	w, err := readWitness(path)
+	if err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
-	j := &DB{db: db, lock: lock, opt: opt, path: path, run: newRunID(opt.Now())}
+	aside := ""
+	startAnew := func(why string) error {
+		if !opt.NewJournal {
+			return lostError(path, why)
+		}
+		a, err := moveAside(path, opt.Now())
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", path, err)
+		}
+		aside, w = a, nil
+		return nil
+	}
+	if why := lostBeforeOpen(path, w); why != "" {
+		if err := startAnew(why); err != nil {
+			return nil, err
+		}
+	}
+	db, err := openSQL(path, false)
+	if err != nil {
+		return nil, err
+	}
+	why, err := lostAfterOpen(ctx, db, w)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	if why != "" {
+		db.Close()
+		if err := startAnew(why); err != nil {
+			return nil, err
+		}
+		if db, err = openSQL(path, false); err != nil {
+			return nil, err
+		}
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	j := &DB{db: db, lock: lock, opt: opt, path: path, run: newRunID(opt.Now()), Aside: aside}
+	fail := func(what string, err error) (*DB, error) {
+		db.Close()
+		return nil, fmt.Errorf("journal %s: %s: %w", path, what, err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('journal_id', ?) ON CONFLICT (key) DO NOTHING`, newRunID(opt.Now())); err != nil {
+		return fail("record its id", err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'journal_id'`).Scan(&j.id); err != nil {
+		return fail("read its id", err)
+	}
 	if _, err := db.ExecContext(ctx, `INSERT INTO runs (id, command, target, merchant, started) VALUES (?, ?, ?, ?, ?)`,
 		j.run, opt.Command, opt.Target, opt.Merchant, stamp(opt.Now())); err != nil {
-		j.Close()
-		return nil, fmt.Errorf("journal %s: record the run: %w", path, err)
+		return fail("record the run", err)
+	}
+	// The run is committed: from now on, losing it is detectable.
+	if err := j.witness(ctx, true); err != nil {
+		return fail("write "+filepath.Base(path)+witnessSuffix, err)
 	}
 	return j, nil
+}
+
+// witness records the journal's state beside it.
+func (j *DB) witness(ctx context.Context, open bool) error {
+	var cards int64
+	if err := j.db.QueryRowContext(ctx, `SELECT count(*) FROM cards`).Scan(&cards); err != nil {
+		return err
+	}
+	return writeWitness(j.path, witness{Journal: j.id, LastRun: j.run, Open: open, Cards: cards, Updated: stamp(j.opt.Now())})
 }
 
 // openSQL opens the database. Writers use WAL with full fsync (a commit
@@ -107,6 +180,13 @@ func newRunID(now time.Time) string {
 
 func stamp(t time.Time) string { return t.Format(time.RFC3339Nano) }
 
+func settleText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return stamp(t)
+}
+
 // Run returns this run's id.
 func (j *DB) Run() string { return j.run }
 
@@ -114,40 +194,60 @@ func (j *DB) Run() string { return j.run }
 func (j *DB) Path() string { return j.path }
 
 // Claim looks up the cards of a batch and, in the same committed
-// transaction, records as sending every card not already issued (SPEC §6:
-// the batch is journaled before its request leaves). It returns one Prior
-// per card.
+// transaction, records as sending every card it is this row's to send
+// (SPEC §6: the batch is journaled before its request leaves). It returns
+// one Prior per card.
+//
+// A card number issued to another holder (SPEC §5: another in-card code,
+// phone or name) is not this row's: its entry is left as it is and the
+// Prior names that holder.
 func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]Prior, error) {
 	priors := make([]Prior, len(cards))
 	err := j.tx(ctx, func(tx *sql.Tx) error {
 		now := stamp(j.opt.Now())
 		// Prepared once a batch: parsing the SQL for every card costs more
 		// than running it.
-		lookup, err := tx.PrepareContext(ctx, `SELECT status, steps, id, mbno, extid, balance, points, bonus, attempts, error, run
+		lookup, err := tx.PrepareContext(ctx, `SELECT status, steps, id, mbno, extid, balance, points, bonus, attempts, error, run,
+				holder, name, phone, source, row, updated, settle_after
 				FROM cards WHERE target = ? AND merchant = ? AND cardno = ?`)
 		if err != nil {
 			return err
 		}
 		defer lookup.Close()
-		claim, err := tx.PrepareContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, extid, batch, created, updated, run)
-				VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?)
+		claim, err := tx.PrepareContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, extid, holder, name, phone, batch, created, updated, run)
+				VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (target, merchant, cardno) DO UPDATE SET
-					status = 'sending', extid = excluded.extid, batch = excluded.batch, updated = excluded.updated, run = excluded.run`)
+					status = 'sending', extid = excluded.extid, holder = excluded.holder, name = excluded.name, phone = excluded.phone,
+					batch = excluded.batch, updated = excluded.updated, run = excluded.run`)
 		if err != nil {
 			return err
 		}
 		defer claim.Close()
 		for i, c := range cards {
-			var st, run, msg string
+			var st, run, msg, settle string
 			var p Prior
+			var e entryHolder
 			var steps int
 			err := lookup.QueryRowContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno).
-				Scan(&st, &steps, &p.Answer.ID, &p.Answer.Mbno, &p.Answer.Extid, &p.Answer.Balance, &p.Answer.Points, &p.Answer.Bonus, &p.Attempts, &msg, &run)
+				Scan(&st, &steps, &p.Answer.ID, &p.Answer.Mbno, &p.Answer.Extid, &p.Answer.Balance, &p.Answer.Points, &p.Answer.Bonus, &p.Attempts, &msg, &run,
+					&e.fingerprint, &e.name, &e.phone, &e.source, &e.row, &e.updated, &settle)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 			p.Run = run
 			p.Answer.Steps = platform.Steps(steps)
+			if settle != "" {
+				p.SettleAfter, _ = time.Parse(time.RFC3339Nano, settle)
+			}
+			// Only an issued card is bound to its holder here. A card in
+			// doubt for another holder is verified like any other: the
+			// platform's holder decides (and a corrected row is not stuck
+			// behind its own earlier version).
+			e.extid, e.status = p.Answer.Extid, st
+			if st == StatusIssued && !e.same(c) {
+				priors[i] = Prior{Holder: e.describe(c), Run: run}
+				continue
+			}
 			switch st {
 			case StatusIssued:
 				p.Issued = true
@@ -158,9 +258,10 @@ func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]
 			case StatusSending, string(report.StatusUnknown):
 				p.InDoubt = true
 			case string(report.StatusExists):
-				if p.Answer.Extid == c.Extid {
+				if e.fingerprint == c.Fingerprint() || (e.fingerprint == "" && e.extid == c.Extid) {
 					// Sending it again would only hear "exists" again; a
-					// corrected in-card code is sent.
+					// corrected row (another in-card code, phone or name)
+					// is sent.
 					p.Exists, p.Message = true, msg
 					p.Answer = platform.Answer{}
 					priors[i] = p
@@ -168,7 +269,8 @@ func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]
 				}
 			}
 			priors[i] = p
-			if _, err := claim.ExecContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno, c.Extid, batch, now, now, j.run); err != nil {
+			if _, err := claim.ExecContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno, c.Extid, c.Fingerprint(), c.Name, report.MaskPhone(c.Phone),
+				batch, now, now, j.run); err != nil {
 				return err
 			}
 		}
@@ -180,6 +282,42 @@ func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]
 	return priors, nil
 }
 
+// entryHolder is what the journal kept of the row an entry was written for.
+type entryHolder struct {
+	status, fingerprint, extid, name, phone, source, updated string
+	row                                                      int
+}
+
+// same reports whether c is the entry's holder. Entries of schema version
+// 1 have no fingerprint: their in-card code, name and masked phone are
+// compared (a claim of version 1 kept only the in-card code).
+func (e *entryHolder) same(c *platform.Card) bool {
+	if e.fingerprint != "" {
+		return e.fingerprint == c.Fingerprint()
+	}
+	if e.name == "" && e.phone == "" {
+		return e.extid == c.Extid
+	}
+	return e.extid == c.Extid && e.name == c.Name && e.phone == report.MaskPhone(c.Phone)
+}
+
+func (e *entryHolder) describe(c *platform.Card) *Holder {
+	h := &Holder{Status: e.status, Source: e.source, Row: e.row, Name: e.name, Phone: e.phone, Extid: e.extid}
+	if t, err := time.Parse(time.RFC3339Nano, e.updated); err == nil {
+		h.When = t.Local().Format("2006-01-02 15:04")
+	}
+	if e.extid != c.Extid {
+		h.Differs = append(h.Differs, "in-card code")
+	}
+	if e.name != "" && e.name != c.Name {
+		h.Differs = append(h.Differs, "name")
+	}
+	if e.phone != report.MaskPhone(c.Phone) || (len(h.Differs) == 0 && e.fingerprint != "") {
+		h.Differs = append(h.Differs, "phone")
+	}
+	return h
+}
+
 // Step commits the progress of a multi-step flow (sandy): the steps done
 // so far and the ids learned, the card still sending.
 func (j *DB) Step(ctx context.Context, c *platform.Card, a platform.Answer) error {
@@ -188,9 +326,9 @@ func (j *DB) Step(ctx context.Context, c *platform.Card, a platform.Answer) erro
 				id = CASE WHEN ? != '' THEN ? ELSE id END,
 				mbno = CASE WHEN ? != '' THEN ? ELSE mbno END,
 				bonus = CASE WHEN ? != '' THEN ? ELSE bonus END,
-				updated = ?, run = ?
+				settle_after = ?, updated = ?, run = ?
 			WHERE target = ? AND merchant = ? AND cardno = ?`,
-			int(c.Done), c.Attempts, a.ID, a.ID, a.Mbno, a.Mbno, a.Bonus, a.Bonus, stamp(j.opt.Now()), j.run,
+			int(c.Done), c.Attempts, a.ID, a.ID, a.Mbno, a.Mbno, a.Bonus, a.Bonus, settleText(c.SettleAfter), stamp(j.opt.Now()), j.run,
 			j.opt.Target, j.opt.Merchant, c.Cardno)
 		return err
 	})
@@ -209,8 +347,8 @@ func (j *DB) Record(ctx context.Context, outs []Outcome) error {
 	err := j.tx(ctx, func(tx *sql.Tx) error {
 		now := stamp(j.opt.Now())
 		record, err := tx.PrepareContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, steps, id, mbno, extid, balance, points, bonus,
-					attempts, batch, error, source, row, name, phone, created, updated, run)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+					attempts, batch, error, source, row, name, phone, created, updated, run, holder, settle_after)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (target, merchant, cardno) DO UPDATE SET
 					status = excluded.status, steps = excluded.steps,
 					id = CASE WHEN excluded.id != '' THEN excluded.id ELSE cards.id END,
@@ -221,7 +359,7 @@ func (j *DB) Record(ctx context.Context, outs []Outcome) error {
 					bonus = CASE WHEN excluded.bonus != '' THEN excluded.bonus ELSE cards.bonus END,
 					attempts = excluded.attempts, batch = excluded.batch, error = excluded.error,
 					source = excluded.source, row = excluded.row, name = excluded.name, phone = excluded.phone,
-					updated = excluded.updated, run = excluded.run`)
+					updated = excluded.updated, run = excluded.run, holder = excluded.holder, settle_after = excluded.settle_after`)
 		if err != nil {
 			return err
 		}
@@ -231,7 +369,7 @@ func (j *DB) Record(ctx context.Context, outs []Outcome) error {
 			steps := c.Done | o.Answer.Steps
 			if _, err := record.ExecContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno, string(o.Status), int(steps), o.Answer.ID, o.Answer.Mbno, c.Extid,
 				o.Answer.Balance, o.Answer.Points, o.Answer.Bonus, c.Attempts, o.Batch, o.Message,
-				o.Source, o.Row, c.Name, report.MaskPhone(c.Phone), now, now, j.run); err != nil {
+				o.Source, o.Row, c.Name, report.MaskPhone(c.Phone), now, now, j.run, c.Fingerprint(), settleText(c.SettleAfter)); err != nil {
 				return err
 			}
 		}
@@ -256,7 +394,16 @@ func (j *DB) Close() error {
 	if j == nil || j.db == nil {
 		return nil
 	}
-	err := j.db.Close()
+	// Fold the -wal into the database, so that the file alone holds every
+	// card, and say so in the witness.
+	ctx := context.Background()
+	_, err := j.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	if err == nil {
+		err = j.witness(ctx, false)
+	}
+	if cerr := j.db.Close(); err == nil {
+		err = cerr
+	}
 	if lerr := j.lock.release(); err == nil {
 		err = lerr
 	}

@@ -19,9 +19,9 @@ type fileLock struct {
 }
 
 func acquire(path string) (*fileLock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := openLockFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("open lock: %w", err)
+		return nil, fmt.Errorf("open lock %s: %w", path, err)
 	}
 	held, err := tryLock(f)
 	if err != nil {

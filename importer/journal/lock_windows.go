@@ -9,6 +9,15 @@ import (
 	"golang.org/x/sys/windows"
 )
 
+// openLockFile opens (or creates) the lock file, refusing a symbolic
+// link or junction: the run would truncate whatever it points to.
+func openLockFile(path string) (*os.File, error) {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return nil, errors.New("it is a symbolic link, not a file: remove it")
+	}
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+}
+
 // tryLock takes an exclusive lock on f without waiting. Windows releases
 // it when the process exits or dies.
 func tryLock(f *os.File) (held bool, err error) {

@@ -61,6 +61,12 @@ var migrations = []string{
 		updated  TEXT NOT NULL,
 		PRIMARY KEY (run, batch)
 	);`,
+	// 2: the issuing row's fingerprint (SPEC §5), and when an in-doubt
+	// sandy recharge can be judged absent (SPEC §5, late platforms).
+	// Entries of version 1 keep holder '': they are compared on extid,
+	// name and the masked phone they kept.
+	`ALTER TABLE cards ADD COLUMN holder TEXT NOT NULL DEFAULT '';
+	ALTER TABLE cards ADD COLUMN settle_after TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the version this build writes.

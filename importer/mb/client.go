@@ -185,19 +185,46 @@ func answerOf(it *RespItem) platform.Answer {
 		Cardno:  it.CardNo(),
 		Extid:   string(it.Extid),
 		Balance: string(it.Balance),
+		Name:    string(it.Name),
+		Phone:   string(it.Phone),
 		Steps:   platform.StepOpen,
 	}
 }
 
 // Verify asks mb_check whether the card's in-card code exists (SPEC §5).
-// It returns platform.ErrNotFound when it does not, and a Conflict when the
-// code belongs to another card number.
+// It returns platform.ErrNotFound when it does not, a Conflict when the
+// code belongs to another card number or the platform names another
+// holder, Unconfirmed when it names none, and Missing when the platform's
+// balance is not the row's.
 func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answer, error) {
 	a, err := c.Check(ctx, "extid", card.Extid)
-	if err == nil && a.Cardno != "" && a.Cardno != card.Cardno {
-		a.Conflict = fmt.Sprintf("in-card code %s belongs to card %s on the platform", card.Extid, a.Cardno)
+	if err != nil {
+		return a, err
 	}
-	return a, err
+	if a.Cardno != "" && a.Cardno != card.Cardno {
+		a.Conflict = fmt.Sprintf("in-card code %s belongs to card %s on the platform", card.Extid, a.Cardno)
+		return a, nil
+	}
+	var differs []string
+	if a.Name != "" && a.Name != card.Name {
+		differs = append(differs, "name "+a.Name)
+	}
+	if a.Phone != "" && a.Phone != card.Phone {
+		differs = append(differs, "phone "+report.MaskPhone(a.Phone))
+	}
+	if len(differs) > 0 {
+		a.Conflict = fmt.Sprintf("card %s on the platform is another member's (%s)", card.Cardno, strings.Join(differs, ", "))
+		return a, nil
+	}
+	if a.Name == "" || a.Phone == "" {
+		a.Unconfirmed = "mb_check does not say whose card it is (no name or phone in its answer): check it on the platform"
+	}
+	if card.HasBalance {
+		if got, ok, err := validate.ParseAmount(a.Balance); err == nil && ok && got != card.Balance {
+			a.Missing = fmt.Sprintf("the platform's balance is %s, the roster's %s", got, card.Balance)
+		}
+	}
+	return a, nil
 }
 
 // Existing asks mb_check, read-only, whether the card's in-card code or

@@ -77,6 +77,9 @@ type RespItem struct {
 	Pwd     Flex `json:"pwd,omitempty"`
 	Extid   Flex `json:"extid,omitempty"`
 	Balance Flex `json:"balance,omitempty"`
+	// mb_check also names the holder (SPEC §5); mb_newcard does not.
+	Name  Flex `json:"name,omitempty"`
+	Phone Flex `json:"phone,omitempty"`
 }
 
 // CardNo returns cardno, or carno from older servers.

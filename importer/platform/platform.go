@@ -8,6 +8,8 @@ package platform
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -29,6 +31,24 @@ type Card struct {
 	// Done lists the steps of a multi-step flow (sandy) already completed,
 	// from the journal, so that a resumed flow never repeats a recharge.
 	Done Steps
+	// SettleAfter is set while a write that must not happen twice (a sandy
+	// recharge) left without an answer: from then on, the platform's
+	// records can show it absent for sure — a late platform has applied
+	// it by then or never will. Until then the write is not sent again.
+	SettleAfter time.Time
+}
+
+// Fingerprint identifies the holder of a card: the in-card code, phone
+// and name of the row that issued it (SPEC §5). A card number is "already
+// issued" only to the same fingerprint. It is a hash, so that the journal
+// compares phones without keeping them.
+func (c *Card) Fingerprint() string {
+	h := sha256.New()
+	for _, s := range []string{c.Extid, c.Phone, c.Name} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // Steps is a set of completed flow steps.
@@ -40,6 +60,9 @@ const (
 	StepRecharge                   // balance recharged
 	StepBirthday                   // modcardinfo set the birthday
 	StepConfirm                    // getcardinfo confirmed the card
+	// StepRechargeSent: a recharge request is leaving or left; until
+	// StepRecharge joins it, whether the platform applied it is unknown.
+	StepRechargeSent
 )
 
 // Has reports whether every step of s2 is in s.
@@ -57,12 +80,23 @@ type Answer struct {
 	Bonus   string // sandy: bonus money a recharge rule added
 	Steps   Steps  // steps completed (sandy)
 	Note    string // anything the report should mention
+	// Name and Phone are the holder the platform states, "" when its
+	// answer does not say.
+	Name, Phone string
 	// Partial (Verify): the card is on the platform but its flow is not
-	// finished (opened, not yet recharged); Issue again to finish it.
+	// finished (opened, not yet recharged); Issue again to finish it — if
+	// this journal opened it.
 	Partial bool
-	// Conflict (Verify): a card was found, but it is not ours — another
+	// Missing (Verify) says what the platform's card lacks of the row
+	// ("not recharged: …", "birthday not set"), "" when nothing.
+	Missing string
+	// Conflict (Verify): a card was found, but it is not the row's — another
 	// card holds the in-card code, or the holder differs. Says whose.
 	Conflict string
+	// Unconfirmed (Verify): the card matches by number and in-card code,
+	// but the platform's answer does not say whose it is, so it cannot be
+	// adopted as the row's. Says why.
+	Unconfirmed string
 }
 
 // Progress is told each completed step of a multi-step flow, so that the
@@ -96,6 +130,20 @@ type TransientError struct {
 
 func (e *TransientError) Error() string { return e.Err.Error() }
 func (e *TransientError) Unwrap() error { return e.Err }
+
+// SettleError is an unknown outcome of a write that must not happen twice
+// (a sandy recharge): until Until, a look at the platform cannot show the
+// write absent for sure — a late platform may still apply it. The card is
+// verified again after Until, never before; Err wraps ErrUnknownOutcome.
+type SettleError struct {
+	Until time.Time
+	Err   error
+}
+
+func (e *SettleError) Error() string {
+	return fmt.Sprintf("%v (the platform's records are conclusive from %s)", e.Err, e.Until.Format("15:04:05"))
+}
+func (e *SettleError) Unwrap() error { return e.Err }
 
 // Rejection is a business refusal: the platform understood the request and
 // said no. Retrying the same request cannot help.

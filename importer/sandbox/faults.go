@@ -12,11 +12,22 @@ import (
 // DefaultSlowDelay is Faults.SlowDelay when it is 0.
 const DefaultSlowDelay = 2 * time.Second
 
+// DefaultLateDelay is Faults.LateDelay when it is 0.
+const DefaultLateDelay = 2500 * time.Millisecond
+
 // Faults injects failures into API requests that passed the credential and
 // rate-limit checks. Each probability is in [0, 1]. The before-processing
-// kinds share one draw (ServerError first, then Reset: with both at 0.5
-// every request fails); the after-commit kinds share another (DropAfterCommit,
-// SlowAfterCommit, Malformed, PartialList, in that order).
+// kinds share one draw (ServerError first, then Reset, then LateApply: with
+// the first two at 0.5 every request fails); the after-commit kinds share
+// another (DropAfterCommit, SlowAfterCommit, Malformed, PartialList, in
+// that order).
+//
+// LateApply is the platform that is slower than the client's patience: it
+// holds a write for LateDelay before processing it, and then commits it
+// whether or not the client is still there (it applies to writes only:
+// mb_newcard lists and type 15, sandy cardopen, recharge, modcardinfo,
+// consume, consume_score). A client with a shorter timeout sees no answer;
+// a look at the card right after sees no trace of the write yet.
 //
 // The after-commit kinds apply only to requests that committed something
 // (mb_newcard successes; sandy cardopen, recharge, modcardinfo, consume,
@@ -35,6 +46,8 @@ type Faults struct {
 	SlowDelay       time.Duration `json:"-"`                 // default DefaultSlowDelay; JSON "slow_delay": "2s"
 	Malformed       float64       `json:"malformed"`         // processed (committed if a write), body not the JSON expected
 	PartialList     float64       `json:"partial_list"`      // mb_newcard success whose list omits one card (committed)
+	LateApply       float64       `json:"late_apply"`        // a write held LateDelay, then committed even if the client gave up
+	LateDelay       time.Duration `json:"-"`                 // default DefaultLateDelay; JSON "late_delay": "2.5s"
 }
 
 // MarshalJSON writes SlowDelay as "slow_delay": "2s".
@@ -43,39 +56,48 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		SlowDelay string `json:"slow_delay,omitempty"`
-	}{plain(f), durationText(f.SlowDelay)})
+		LateDelay string `json:"late_delay,omitempty"`
+	}{plain(f), durationText(f.SlowDelay), durationText(f.LateDelay)})
 }
 
-// UnmarshalJSON reads "slow_delay" as a duration text ("2s") or a number of
-// milliseconds.
+// UnmarshalJSON reads "slow_delay" and "late_delay" as a duration text
+// ("2s") or a number of milliseconds.
 func (f *Faults) UnmarshalJSON(b []byte) error {
 	type plain Faults
 	var v struct {
 		plain
 		SlowDelay json.RawMessage `json:"slow_delay"`
+		LateDelay json.RawMessage `json:"late_delay"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*f = Faults(v.plain)
-	if len(v.SlowDelay) == 0 || string(v.SlowDelay) == "null" {
-		return nil
+	var err error
+	if f.SlowDelay, err = parseDelay("slow_delay", v.SlowDelay); err != nil {
+		return err
+	}
+	f.LateDelay, err = parseDelay("late_delay", v.LateDelay)
+	return err
+}
+
+func parseDelay(name string, raw json.RawMessage) (time.Duration, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, nil
 	}
 	var text string
-	if err := json.Unmarshal(v.SlowDelay, &text); err == nil {
+	if err := json.Unmarshal(raw, &text); err == nil {
 		d, err := time.ParseDuration(text)
 		if err != nil {
-			return fmt.Errorf("slow_delay %q: %w", text, err)
+			return 0, fmt.Errorf("%s %q: %w", name, text, err)
 		}
-		f.SlowDelay = d
-		return nil
+		return d, nil
 	}
 	var ms float64
-	if err := json.Unmarshal(v.SlowDelay, &ms); err != nil {
-		return fmt.Errorf("slow_delay: want \"2s\" or milliseconds: %w", err)
+	if err := json.Unmarshal(raw, &ms); err != nil {
+		return 0, fmt.Errorf("%s: want \"2s\" or milliseconds: %w", name, err)
 	}
-	f.SlowDelay = time.Duration(ms * float64(time.Millisecond))
-	return nil
+	return time.Duration(ms * float64(time.Millisecond)), nil
 }
 
 func durationText(d time.Duration) string {
@@ -95,6 +117,7 @@ func (f Faults) probabilities() []struct {
 	}{
 		{"server_error", f.ServerError}, {"reset", f.Reset}, {"drop_after_commit", f.DropAfterCommit},
 		{"slow_after_commit", f.SlowAfterCommit}, {"malformed", f.Malformed}, {"partial_list", f.PartialList},
+		{"late_apply", f.LateApply},
 	}
 }
 
@@ -104,8 +127,8 @@ func (f Faults) validate() error {
 			return fmt.Errorf("fault %s = %v: want a probability in [0, 1]", p.name, p.p)
 		}
 	}
-	if f.SlowDelay < 0 {
-		return fmt.Errorf("fault slow_delay %v is negative", f.SlowDelay)
+	if f.SlowDelay < 0 || f.LateDelay < 0 {
+		return fmt.Errorf("fault delays %v and %v must not be negative", f.SlowDelay, f.LateDelay)
 	}
 	return nil
 }
@@ -120,7 +143,8 @@ func (f Faults) clamped() Faults {
 	f.ServerError, f.Reset = c(f.ServerError), c(f.Reset)
 	f.DropAfterCommit, f.SlowAfterCommit = c(f.DropAfterCommit), c(f.SlowAfterCommit)
 	f.Malformed, f.PartialList = c(f.Malformed), c(f.PartialList)
-	f.SlowDelay = max(f.SlowDelay, 0)
+	f.LateApply = c(f.LateApply)
+	f.SlowDelay, f.LateDelay = max(f.SlowDelay, 0), max(f.LateDelay, 0)
 	return f
 }
 
@@ -135,6 +159,7 @@ const (
 	faultSlow
 	faultMalformed
 	faultPartial
+	faultLate
 )
 
 // plan is the fault decision for one request: two uniform draws and a
@@ -145,6 +170,7 @@ type plan struct {
 	uAfter   float64
 	variant  uint64
 	slowWait time.Duration
+	lateWait time.Duration
 }
 
 // plan draws the fault decision for one request.
@@ -156,6 +182,10 @@ func (s *Sandbox) plan() plan {
 	if p.slowWait == 0 {
 		p.slowWait = DefaultSlowDelay
 	}
+	p.lateWait = p.f.LateDelay
+	if p.lateWait == 0 {
+		p.lateWait = DefaultLateDelay
+	}
 	return p
 }
 
@@ -166,8 +196,22 @@ func (p plan) before() faultKind {
 		return faultServerError
 	case u < p.f.ServerError+p.f.Reset:
 		return faultReset
+	case u < p.f.ServerError+p.f.Reset+p.f.LateApply:
+		return faultLate
 	}
 	return noFault
+}
+
+// holdLate applies the late-apply fault to a write: it waits LateDelay
+// before the write is processed, whether or not the client is still
+// waiting. It reports whether it held.
+func (s *Sandbox) holdLate(p plan) bool {
+	if p.before() != faultLate {
+		return false
+	}
+	s.stats.late.Add(1)
+	time.Sleep(p.lateWait) // deliberately deaf to the request's context
+	return true
 }
 
 // after is the after-processing fault among kinds (in their fixed order).

@@ -297,3 +297,35 @@ func TestServerCloseEndsSlowAnswers(t *testing.T) {
 		t.Errorf("Ledger after Close: %v", err)
 	}
 }
+
+// TestLateApply: a write held past the client's timeout is committed all
+// the same, and a look right after the timeout does not see it yet.
+func TestLateApply(t *testing.T) {
+	srv := start(t, Config{Faults: Faults{LateApply: 1, LateDelay: 800 * time.Millisecond}})
+	sc := newSandyCaller(t, srv)
+	sc.post("cardopen", map[string]any{"cardID": "L1", "uname": "a", "phone": "13800000001", "gender": 1}).ok(t)
+	sc.http.Timeout = 300 * time.Millisecond
+	if r := sc.post("recharge", map[string]any{"card_id": "L1", "money": "12.50", "pay_type": 1}); r.err == nil {
+		t.Fatalf("recharge answered HTTP %d: want the client to give up", r.code)
+	}
+	sc.http.Timeout = 10 * time.Second
+	if got := sc.post("getcardinfo", map[string]any{"card_id": "L1"}).ok(t).field("sum_recharge"); got != `0` {
+		t.Errorf("right after the timeout sum_recharge = %s, want 0 (the write is still held)", got)
+	}
+	time.Sleep(time.Second)
+	if got := sc.post("getcardinfo", map[string]any{"card_id": "L1"}).ok(t).field("sum_recharge"); got != `12.5` {
+		t.Errorf("after the hold sum_recharge = %s, want 12.5: the late write is applied", got)
+	}
+	c := newMBCaller(t, srv)
+	c.http.Timeout = 300 * time.Millisecond
+	if r := c.newCard(items(1, 2)...); r.err == nil {
+		t.Fatalf("mb_newcard answered: want the client to give up")
+	}
+	time.Sleep(time.Second)
+	if n := len(ledger(t, srv.Sandbox).MB); n != 2 {
+		t.Errorf("ledger holds %d mb cards after the hold, want 2", n)
+	}
+	if st := srv.Sandbox.Stats(); st.Late != 3 {
+		t.Errorf("late = %d, want 3 (two sandy writes, one mb list; reads are never held)", st.Late)
+	}
+}

@@ -75,6 +75,10 @@ type mbCard struct {
 	Pwd     string `json:"pwd,omitempty"` // mb_newcard only
 	Extid   string `json:"extid"`
 	Balance string `json:"balance"`
+	// mb_check names the holder (a sandbox choice the spec relies on:
+	// SPEC §5 compares extid, phone and name); mb_newcard does not.
+	Name  string `json:"name,omitempty"`
+	Phone string `json:"phone,omitempty"`
 }
 
 func (s *Sandbox) head(msid string) mbHead {
@@ -132,6 +136,7 @@ func (s *Sandbox) serveMB(w http.ResponseWriter, r *http.Request) {
 	}
 	switch action {
 	case mb.ActionNewCard:
+		s.holdLate(p)
 		s.mbNewCard(w, r, get, env.Post, p)
 	case mb.ActionCheck:
 		s.mbCheck(w, r, get, p)
@@ -385,7 +390,7 @@ func (s *Sandbox) mbCheck(w http.ResponseWriter, r *http.Request, get map[string
 			break
 		}
 		v = mbSuccess{Status: "1", Info: "ok", List: []mbCard{{
-			ID: c.ID, Cardno: c.Cardno, Mbno: c.Mbno, Extid: c.Extid, Balance: c.Balance,
+			ID: c.ID, Cardno: c.Cardno, Mbno: c.Mbno, Extid: c.Extid, Balance: c.Balance, Name: c.Name, Phone: c.Phone,
 		}}, mbHead: s.head(get["msid"])}
 	}
 	body, err := marshal(v)

@@ -251,6 +251,9 @@ func (s *Sandbox) serveSandy(w http.ResponseWriter, r *http.Request, name string
 	if rt.method == http.MethodPost {
 		ps, serr = readParams(w, r)
 	}
+	if rt.write && serr == nil {
+		s.holdLate(p)
+	}
 	var ans any
 	if serr == nil {
 		ans, serr = rt.fn(s, ps)

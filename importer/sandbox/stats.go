@@ -18,6 +18,7 @@ type Stats struct {
 	Slowed       int64 `json:"slowed"`        // committed, answer delayed by SlowDelay
 	Malformed    int64 `json:"malformed"`     // answer body replaced by something unparsable
 	PartialLists int64 `json:"partial_lists"` // mb_newcard success whose list omitted one card
+	Late         int64 `json:"late"`          // writes held LateDelay, then applied
 
 	// Rejected counts business refusals: mb status "0" and sandy errcode
 	// answers, credentials included, throttling and lookup misses excluded.
@@ -53,6 +54,7 @@ type Stats struct {
 type counters struct {
 	requests, mbRequests, sandyRequests, throttled, badRequests      atomic.Int64
 	serverErrors, resets, dropped, slowed, malformed, partialLists   atomic.Int64
+	late                                                             atomic.Int64
 	rejected, authRefused, exists, phoneTaken, dupInList, notFound   atomic.Int64
 	newCardCalls, newCards, generateCalls, generated, checks         atomic.Int64
 	sandyOpens, sandyRecharges, sandyMods, sandyConsumes, sandyLooks atomic.Int64
@@ -71,6 +73,7 @@ func (c *counters) snapshot() Stats {
 		Slowed:          c.slowed.Load(),
 		Malformed:       c.malformed.Load(),
 		PartialLists:    c.partialLists.Load(),
+		Late:            c.late.Load(),
 		Rejected:        c.rejected.Load(),
 		AuthRefused:     c.authRefused.Load(),
 		Exists:          c.exists.Load(),

@@ -207,3 +207,46 @@ func (c *Client) FindCard(ctx context.Context, cardID string) (Summary, error) {
 
 // isNotFound reports errcode 2.
 func isNotFound(err error) bool { return errors.Is(err, platform.ErrNotFound) }
+
+// EventRecharge is getcardhis's event_type of a recharge (充值).
+const EventRecharge = 6
+
+// Event is one line of getcardhis.
+type Event struct {
+	OriMoney mb.Flex `json:"ori_money"` // the amount recharged, before any bonus
+	ActMoney mb.Flex `json:"act_money"` // with the bonus
+	Amount   mb.Flex `json:"amount"`    // balance after the event
+	Type     mb.Flex `json:"type"`
+	Time     mb.Flex `json:"time"`
+	ID       mb.Flex `json:"id"`
+}
+
+type history struct {
+	Data  []Event `json:"data"`
+	Pages mb.Flex `json:"pages"` // the seed: the total number of records
+}
+
+func (h *history) wellFormed() bool { return h.Data != nil && h.Pages != "" }
+
+// historyPage is how many events one getcardhis call asks for: a card
+// this tool opened has a handful.
+const historyPage = 100
+
+// History reads the card's events of one type (0: every type) with
+// getcardhis, newest first. complete is false when the card has more
+// events than one page returned.
+func (c *Client) History(ctx context.Context, cardID string, eventType int) (events []Event, complete bool, err error) {
+	var out history
+	body := struct {
+		CardID    string `json:"card_id"`
+		EventType int    `json:"event_type"`
+		PageSize  int    `json:"page_size"`
+		Page      int    `json:"page"`
+	}{cardID, eventType, historyPage, 1}
+	err = c.call(ctx, http.MethodPost, "getcardhis", body, &out, read)
+	if err != nil {
+		return nil, false, err
+	}
+	total, _ := strconv.ParseFloat(string(out.Pages), 64)
+	return out.Data, float64(len(out.Data)) >= total, nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/report"
@@ -101,6 +102,13 @@ func (c *Client) Prepare(ctx context.Context, allowBonus bool) (Setup, error) {
 // that confirms the card and gives its id, balance and points. Steps in
 // card.Done are skipped; each finished step goes to progress before the
 // next leaves. The importer sends sandy cards one per call.
+//
+// A recharge has no uniqueness on the platform: one sent twice is money
+// twice. So before a recharge leaves, progress records StepRechargeSent
+// and the time from which its absence would be conclusive; a recharge
+// without an answer returns a *platform.SettleError, and the recharge is
+// sent again only when the card's records, read after that time, show it
+// absent (SPEC §5).
 func (c *Client) Issue(ctx context.Context, cards []*platform.Card, progress platform.Progress) ([]platform.Answer, error) {
 	if len(cards) != 1 {
 		return nil, fmt.Errorf("sandy: one card per call, not %d", len(cards))
@@ -113,13 +121,16 @@ func (c *Client) Issue(ctx context.Context, cards []*platform.Card, progress pla
 	}
 	card := cards[0]
 	a := platform.Answer{Cardno: card.Cardno}
-	step := func(s platform.Steps) error {
-		card.Done |= s
+	commit := func() error {
 		a.Steps = card.Done
 		if err := progress(ctx, card, a); err != nil {
 			return fmt.Errorf("journal: %w", err)
 		}
 		return nil
+	}
+	step := func(s platform.Steps) error {
+		card.Done |= s
+		return commit()
 	}
 
 	if !card.Done.Has(platform.StepOpen) {
@@ -140,16 +151,31 @@ func (c *Client) Issue(ctx context.Context, cards []*platform.Card, progress pla
 	}
 
 	if needsRecharge(card) && !card.Done.Has(platform.StepRecharge) {
-		res, err := c.rechargeOnce(ctx, card)
-		if err != nil {
-			return nil, opened(err, "the recharge of "+card.Balance.String()+" yuan")
+		if card.Done.Has(platform.StepRechargeSent) {
+			// An earlier recharge of this card got no answer.
+			v, err := c.recharged(ctx, card)
+			if err != nil {
+				return nil, err
+			}
+			if v.applied {
+				card.SettleAfter = time.Time{}
+				if err := step(platform.StepRecharge); err != nil {
+					return nil, err
+				}
+			}
 		}
-		if nonZero(string(res.AddMoney)) || nonZero(string(res.AddScore)) {
-			a.Bonus = string(res.AddMoney)
-			a.Note = fmt.Sprintf("recharge rule added a bonus of %s yuan and %s points", orZero(string(res.AddMoney)), orZero(string(res.AddScore)))
-		}
-		if err := step(platform.StepRecharge); err != nil {
-			return nil, err
+		if !card.Done.Has(platform.StepRecharge) {
+			res, err := c.rechargeOnce(ctx, card, commit)
+			if err != nil {
+				return nil, err
+			}
+			if nonZero(string(res.AddMoney)) || nonZero(string(res.AddScore)) {
+				a.Bonus = string(res.AddMoney)
+				a.Note = fmt.Sprintf("recharge rule added a bonus of %s yuan and %s points", orZero(string(res.AddMoney)), orZero(string(res.AddScore)))
+			}
+			if err := step(platform.StepRecharge); err != nil {
+				return nil, err
+			}
 		}
 	}
 
@@ -178,28 +204,90 @@ func (c *Client) Issue(ctx context.Context, cards []*platform.Card, progress pla
 	return []platform.Answer{a}, nil
 }
 
-// rechargeOnce recharges the roster balance exactly once. When a recharge
-// may have been applied without an answer, the card's cumulative recharge
-// says whether it was: a fresh card has none.
-func (c *Client) rechargeOnce(ctx context.Context, card *platform.Card) (Recharged, error) {
-	for attempt := 0; ; attempt++ {
-		card.Attempts++
-		res, err := c.Recharge(ctx, card.Cardno, card.Balance, c.flow.payType.ID)
-		if !errors.Is(err, platform.ErrUnknownOutcome) {
-			return res, err
-		}
-		info, ierr := c.CardInfo(ctx, card.Cardno)
-		if ierr != nil {
-			card.Suspect = true
-			return res, err
-		}
-		if nonZero(string(info.SumRecharge)) {
-			return Recharged{Amount: info.Amount, CardID: card.Cardno}, nil // it was applied
-		}
-		if attempt >= 2 {
-			return res, err
-		}
+// settleFactor: a recharge without an answer is judged absent only after
+// the request's own timeout and then twice that again (SPEC §5: a settle
+// delay of at least twice --timeout).
+const settleFactor = 3
+
+// rechargeOnce sends the recharge one time. Before the request leaves,
+// commit records StepRechargeSent and card.SettleAfter; a definite failure
+// (refused, or never sent) takes the mark back.
+func (c *Client) rechargeOnce(ctx context.Context, card *platform.Card, commit func() error) (Recharged, error) {
+	card.SettleAfter = time.Now().Add(settleFactor * c.cfg.Timeout)
+	card.Done |= platform.StepRechargeSent
+	if err := commit(); err != nil {
+		return Recharged{}, err
 	}
+	card.Attempts++
+	res, err := c.Recharge(ctx, card.Cardno, card.Balance, c.flow.payType.ID)
+	switch {
+	case err == nil:
+		card.SettleAfter = time.Time{}
+		return res, nil
+	case errors.Is(err, platform.ErrUnknownOutcome):
+		card.Suspect = true
+		return res, &platform.SettleError{Until: card.SettleAfter,
+			Err: fmt.Errorf("the recharge of %s yuan got no answer and a late platform may still apply it: %w", card.Balance, err)}
+	}
+	// Refused, or never left (after the retries): not applied.
+	card.Done &^= platform.StepRechargeSent
+	card.SettleAfter = time.Time{}
+	if cerr := commit(); cerr != nil {
+		return res, cerr
+	}
+	return res, opened(err, "the recharge of "+card.Balance.String()+" yuan")
+}
+
+// rechargeVerdict is what the card's records say of an unanswered
+// recharge.
+type rechargeVerdict struct {
+	applied bool // the history holds it: never send it again
+	absent  bool // history and sum_recharge show none, and the settle time is over: send it
+}
+
+// recharged reads the card's recharge history (getcardhis, event_type 6)
+// and cumulative recharge (sum_recharge) to settle an unanswered recharge
+// of this card. It returns an error when they cannot settle it: a
+// *platform.SettleError while the settle time is not over, an unknown
+// outcome when the records disagree with each other or with the roster.
+func (c *Client) recharged(ctx context.Context, card *platform.Card) (rechargeVerdict, error) {
+	events, complete, err := c.History(ctx, card.Cardno, EventRecharge)
+	if err != nil {
+		return rechargeVerdict{}, err
+	}
+	info, err := c.CardInfo(ctx, card.Cardno)
+	if err != nil {
+		return rechargeVerdict{}, err
+	}
+	var total validate.Money
+	n := 0
+	for _, e := range events {
+		if string(e.Type) != "" && string(e.Type) != "6" {
+			continue
+		}
+		m, ok, err := validate.ParseAmount(string(e.OriMoney))
+		if err != nil || !ok {
+			return rechargeVerdict{}, fmt.Errorf("sandy: getcardhis of %s: recharge amount %q: %w", card.Cardno, e.OriMoney, platform.ErrUnknownOutcome)
+		}
+		total = total.Add(m)
+		n++
+	}
+	sum, _, err := validate.ParseAmount(string(info.SumRecharge))
+	if err != nil {
+		return rechargeVerdict{}, fmt.Errorf("sandy: getcardinfo of %s: sum_recharge %q: %w", card.Cardno, info.SumRecharge, platform.ErrUnknownOutcome)
+	}
+	switch {
+	case n == 0 && sum.Fen == 0 && complete:
+		if time.Now().Before(card.SettleAfter) {
+			return rechargeVerdict{}, &platform.SettleError{Until: card.SettleAfter,
+				Err: fmt.Errorf("%w: the recharge of %s yuan is not on the card yet, and a late platform may still apply it", platform.ErrUnknownOutcome, card.Balance)}
+		}
+		return rechargeVerdict{absent: true}, nil
+	case n == 1 && complete && total == card.Balance && sum.Fen >= card.Balance.Fen:
+		return rechargeVerdict{applied: true}, nil
+	}
+	return rechargeVerdict{}, fmt.Errorf("%w: the card's records do not settle the recharge of %s yuan: its history holds %d recharges totalling %s, sum_recharge is %s; check the card on the platform",
+		platform.ErrUnknownOutcome, card.Balance, n, total, sum)
 }
 
 func needsRecharge(c *platform.Card) bool { return c.HasBalance && c.Balance.Fen > 0 }
@@ -233,27 +321,71 @@ func balanceNote(card *platform.Card, a platform.Answer) string {
 	return ""
 }
 
-// Verify asks getcardinfo whether the card exists and how far its flow
-// got. A card held by another member (a different phone) is a Conflict;
-// an incomplete flow is Partial, to be finished by Issue.
+// Verify asks getcardinfo whether the card exists, whose it is and how far
+// its flow got. A card held by another member (another phone or name) is
+// a Conflict; an incomplete flow is Partial, with what it lacks in
+// Missing. A recharge this journal sent without an answer is settled as
+// Issue does: applied, absent (Partial), or still in doubt (an error).
 func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answer, error) {
 	info, err := c.CardInfo(ctx, card.Cardno)
 	if err != nil {
 		return platform.Answer{}, err
 	}
-	a := platform.Answer{Found: true, Cardno: info.CardID, Mbno: info.CardID, Steps: platform.StepOpen}
+	a := platform.Answer{Found: true, Cardno: info.CardID, Mbno: info.CardID, Steps: platform.StepOpen, Name: info.Uname, Phone: info.Phone}
+	var differs []string
 	if info.Phone != "" && info.Phone != card.Phone {
-		a.Conflict = fmt.Sprintf("card %s is already on the platform for another member (%s, phone %s)", card.Cardno, info.Uname, report.MaskPhone(info.Phone))
+		differs = append(differs, "phone "+report.MaskPhone(info.Phone))
+	}
+	if info.Uname != "" && info.Uname != card.Name {
+		differs = append(differs, "name "+info.Uname)
+	}
+	if len(differs) > 0 {
+		a.Conflict = fmt.Sprintf("card %s is already on the platform for another member (%s)", card.Cardno, strings.Join(differs, ", "))
 		return a, nil
 	}
-	if !needsRecharge(card) || nonZero(string(info.SumRecharge)) {
+	if info.Phone == "" || info.Uname == "" {
+		a.Unconfirmed = "getcardinfo does not say whose card it is (no name or phone): check it on the platform"
+	}
+	var missing []string
+	switch {
+	case !needsRecharge(card):
 		a.Steps |= platform.StepRecharge
+	case card.Done.Has(platform.StepRecharge):
+		a.Steps |= platform.StepRecharge
+	case card.Done.Has(platform.StepRechargeSent):
+		v, err := c.recharged(ctx, card)
+		if err != nil {
+			return platform.Answer{}, err
+		}
+		if v.applied {
+			a.Steps |= platform.StepRecharge | platform.StepRechargeSent
+		} else {
+			missing = append(missing, fmt.Sprintf("not recharged: the roster's balance of %s yuan is not on the card", card.Balance))
+		}
+	default:
+		sum, _, err := validate.ParseAmount(string(info.SumRecharge))
+		switch {
+		case err != nil:
+			return platform.Answer{}, fmt.Errorf("sandy: getcardinfo of %s: sum_recharge %q: %w", card.Cardno, info.SumRecharge, platform.ErrUnknownOutcome)
+		case sum.Fen == 0:
+			missing = append(missing, fmt.Sprintf("not recharged: the roster's balance of %s yuan is not on the card", card.Balance))
+		case sum.Fen < card.Balance.Fen:
+			// Recharged, but not with the roster's balance: nothing to
+			// finish automatically, the difference is reported.
+			a.Steps |= platform.StepRecharge
+			a.Missing = fmt.Sprintf("recharged %s yuan in all, the roster's balance is %s", sum, card.Balance)
+		default:
+			a.Steps |= platform.StepRecharge
+		}
 	}
 	if card.Birthday == "" || info.Birthday == isoDate(card.Birthday) {
 		a.Steps |= platform.StepBirthday
+	} else {
+		missing = append(missing, fmt.Sprintf("birthday not set (the roster's is %s)", isoDate(card.Birthday)))
 	}
-	if !a.Steps.Has(platform.StepRecharge | platform.StepBirthday) {
+	if len(missing) > 0 {
 		a.Partial = true
+		a.Missing = joinNote(strings.Join(missing, "; "), a.Missing)
 		return a, nil
 	}
 	sum, err := c.FindCard(ctx, card.Cardno)
