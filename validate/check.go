@@ -83,6 +83,12 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 			}
 			continue
 		}
+		if isFormulaError(cell, s) {
+			// Checked before the field's rule: #N/A is neither a bad card
+			// number nor a note to send.
+			c.fail(f, reasonFormulaError)
+			continue
+		}
 		if r, bad := firstControl(s); bad && !freeText[f] {
 			c.fail(f, controlReason(r))
 			continue
@@ -92,6 +98,11 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 	c.crossCheck()
 	return c.card, c.problems
 }
+
+// reasonFormulaError is the problem of a field holding a formula error
+// (SPEC §2).
+const reasonFormulaError = "a formula error, the cell's real value is unknown; " +
+	"fix the formula in the roster or type the value"
 
 // freeText marks the fields whose rules report control characters beside
 // their other rules; in every other field a control character is the only

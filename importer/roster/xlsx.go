@@ -33,6 +33,10 @@ import (
 //   - excelize's Rows does not expose cell types and stops silently on
 //     damaged XML: sheetScanner (xmlscan.go) walks the same part in
 //     lockstep to type every cell and to check that no row was missed.
+//   - Raw values lose what number formats show: the cell formats and
+//     custom number formats of xl/styles.xml are read once at Open
+//     (styles.go, bounded), and a number whose format pads it with zeros
+//     or adds text reads as displayed, 010005 (numfmt.go).
 
 // xlsxSource streams one sheet.
 type xlsxSource struct {
@@ -42,6 +46,7 @@ type xlsxSource struct {
 	zr          *zip.ReadCloser
 	part        *zip.File
 	date1904    bool
+	styles      *styles // nil: every number reads as stored
 	warn        func(string)
 
 	headerLine int
@@ -70,7 +75,7 @@ func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
 		}
 	}()
 	ix := newZipIndex(&zr.Reader)
-	sheets, err := inspectWorkbook(ix)
+	sheets, stylesPart, err := inspectWorkbook(ix)
 	if err != nil {
 		return fail(newMsg(err.Error(), ErrCorrupt))
 	}
@@ -86,6 +91,17 @@ func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
 		return fail(newMsg(fmt.Sprintf("sheet %s has no worksheet part: the workbook is damaged", si.name), ErrCorrupt))
 	}
 
+	// excelize reads the styles part whole at OpenFile: bound it first.
+	var stylesFile *zip.File
+	if stylesPart != "" {
+		stylesFile = ix.get(stylesPart)
+	}
+	if stylesFile != nil && stylesFile.UncompressedSize64 > maxStylesSize {
+		return fail(sentence(fmt.Sprintf("has a styles part (%s) of %d MB, more than the %d MB a workbook's cell formats take: "+
+			"copy the roster's cells into a new workbook and save that, or save the roster as CSV",
+			stylesPart, stylesFile.UncompressedSize64>>20, maxStylesSize>>20), ErrCorrupt))
+	}
+
 	xf, err := excelize.OpenFile(path)
 	if err != nil {
 		if xf != nil {
@@ -94,6 +110,14 @@ func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
 		return fail(newMsg("the workbook cannot be read: "+err.Error()+"; open it in Excel or WPS and save it again", ErrCorrupt, err))
 	}
 	src := &xlsxSource{path: path, sheet: si.name, file: xf, zr: zr, part: ix.get(si.part), warn: r.warn}
+	if stylesFile != nil {
+		st, err := readStyles(stylesFile)
+		if err != nil {
+			r.warn(fmt.Sprintf("the workbook's number formats (%s) cannot be read: %v; numbers read as stored, "+
+				"so a card number shown as 010005 by a 000000 format reads 10005; open the file in Excel or WPS and save it again", stylesPart, err))
+		}
+		src.styles = st
+	}
 	r.src = src
 	defer func() {
 		if !ok {
@@ -193,6 +217,7 @@ func (x *xlsxSource) sample(r *Reader) error {
 	defer s.close()
 	num := make([]int, len(r.columns))
 	str := make([]int, len(r.columns))
+	padded := make([]int, len(r.columns)) // numbers read through a padding format
 	rows := 0
 	for rows < maxRows && s.nextRow() {
 		if s.row <= r.headerLine || !rowHasValue(s.cells) {
@@ -205,7 +230,11 @@ func (x *xlsxSource) sample(r *Reader) error {
 			}
 			switch c.t {
 			case ctNumber:
-				num[i]++
+				if readsFormatted(r.columns[i].Field) && x.styles.format(c.style).pads() {
+					padded[i]++
+				} else {
+					num[i]++
+				}
 			case ctString:
 				str[i]++
 			}
@@ -215,7 +244,9 @@ func (x *xlsxSource) sample(r *Reader) error {
 	// read: the sample only sets Column.Numeric.
 	for i := range r.columns {
 		c := &r.columns[i]
-		c.Numeric = num[i] > 0 && num[i] >= str[i]
+		// Padded numbers read as the text they show: their zeros are not
+		// lost. They count with the text cells, and win a tie.
+		c.Numeric = num[i] > padded[i] && num[i] >= str[i]+padded[i]
 		if !c.Numeric && num[i] == 0 {
 			continue
 		}
@@ -284,12 +315,15 @@ func (x *xlsxSource) typeRow(vals []string) {
 
 func (x *xlsxSource) cell(c *Column, v string) validate.Cell {
 	t := ctNone // unknown
+	style := uint32(0)
 	if x.curLine == x.line && c.Index < len(x.cur) {
-		t = x.cur[c.Index].t
+		t, style = x.cur[c.Index].t, x.cur[c.Index].style
 	}
 	switch t {
-	case ctString, ctError:
+	case ctString:
 		return validate.TextCell(v)
+	case ctError:
+		return validate.Cell{Text: v, Kind: validate.KindError}
 	case ctBool:
 		// Raw booleans are 1/0; the user sees TRUE/FALSE (and a 1 in a sex
 		// column would read as 男).
@@ -306,24 +340,30 @@ func (x *xlsxSource) cell(c *Column, v string) validate.Cell {
 		}
 		return validate.TextCell(v)
 	case ctNumber:
-		return x.number(c, v)
+		return x.number(c, v, style)
 	}
 	// The scanner could not say (it always should): fall back on the
 	// value's form and the sampled column type.
 	if isFloatForm(v) || c.Numeric {
 		if _, err := strconv.ParseFloat(v, 64); err == nil {
-			return x.number(c, v)
+			return x.number(c, v, 0)
 		}
 	}
 	return validate.TextCell(v)
 }
 
-// number converts a numeric cell: a date in a date column, else the number
-// as Excel shows it.
-func (x *xlsxSource) number(c *Column, v string) validate.Cell {
+// number converts a numeric cell of style index style: a date in a date
+// column; the text the cell shows when its format pads the number with
+// zeros or adds text (000000: 010005); else the number as Excel shows it.
+func (x *xlsxSource) number(c *Column, v string, style uint32) validate.Cell {
 	if c.Field == validate.Birthday || c.Field == validate.Expirydate {
 		if tm, ok := serialDate(v, x.date1904); ok {
 			return dateCell(tm)
+		}
+	}
+	if readsFormatted(c.Field) {
+		if s, ok := x.styles.format(style).render(v); ok {
+			return validate.TextCell(s)
 		}
 	}
 	if isFloatForm(v) {
@@ -337,6 +377,18 @@ func (x *xlsxSource) number(c *Column, v string) validate.Cell {
 		return validate.Cell{Text: v, Kind: validate.KindNumber}
 	}
 	return validate.TextCell(v)
+}
+
+// readsFormatted reports whether a column of field f reads a number
+// through its padding format. Balances, points and levels do not: their
+// value is the number, which a display unit (0"分", "¥"0) must not turn
+// into something that is no longer one.
+func readsFormatted(f validate.Field) bool {
+	switch f {
+	case validate.Balance, validate.Points, validate.Level:
+		return false
+	}
+	return true
 }
 
 func isDigits(s string) bool {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Writers differ: a namespace prefix on every element, rows and cells
@@ -164,4 +166,99 @@ func TestChooseSheet(t *testing.T) {
 	if !errors.Is(err, ErrNoSheet) || !strings.Contains(err.Error(), "no visible worksheet; name one with --sheet (the sheets are: 说明 (hidden), 图表)") {
 		t.Errorf("no visible sheet: %v", err)
 	}
+}
+
+func TestCellAttrs(t *testing.T) {
+	tests := []struct {
+		attrs   string
+		r, t, s string
+		style   uint32
+	}{
+		{` r="B12" s="3" t="n"`, "B12", "n", "3", 3},
+		{` t='e' r='C2'`, "C2", "e", "", 0},
+		{"\n\tr=\"A1\"\n\ts = \"17\"", "A1", "", "17", 17},
+		{` x:s="9" r="A1" cm="1"`, "A1", "", "", 0}, // prefixed attributes are not ours
+		{` s="-1" r="A1"`, "A1", "", "-1", 0},
+		{` s="99999999999"`, "", "", "99999999999", 0},
+		{` s="4294967295"`, "", "", "4294967295", 0},
+		{` s="12x"`, "", "", "12x", 0},
+		{` r="A1`, "", "", "", 0},
+	}
+	for _, tt := range tests {
+		r, typ, s := cellAttrs([]byte(tt.attrs))
+		if string(r) != tt.r || string(typ) != tt.t || string(s) != tt.s {
+			t.Errorf("cellAttrs(%q) = %q %q %q", tt.attrs, r, typ, s)
+		}
+		if got := styleIndex(s); got != tt.style {
+			t.Errorf("styleIndex(%q) = %d, want %d", s, got, tt.style)
+		}
+	}
+}
+
+// The scanner reads each cell's style and error type, with namespace
+// prefixes and the whitespace gnumeric writes.
+func TestScannerStylesAndErrors(t *testing.T) {
+	doc := `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>` +
+		"<x:row r=\"2\">\n  <x:c r=\"A2\" s=\"4\">\n    <x:v>10005</x:v>\n  </x:c>\n" +
+		`  <x:c r="C2" t="e" s="2"><x:f>NA()</x:f><x:v>#N/A</x:v></x:c><x:c r="D2" s="7"/></x:row>` +
+		`</x:sheetData></x:worksheet>`
+	s := &sheetScanner{rc: io.NopCloser(nil), ts: newTagScanner(strings.NewReader(doc))}
+	if !s.nextRow() {
+		t.Fatalf("no row: %v", s.err)
+	}
+	want := []scanCell{
+		{t: ctNumber, value: true, style: 4},
+		{},
+		{t: ctError, formula: true, value: true, style: 2},
+		{t: ctNumber, style: 7},
+	}
+	if fmt.Sprint(s.cells) != fmt.Sprint(want) {
+		t.Errorf("cells %+v, want %+v", s.cells, want)
+	}
+}
+
+// Every formula error cell is an error cell, whatever its text; a padded
+// number in a workbook excelize wrote reads as shown.
+func TestErrorCellsAndExcelizeFormats(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "errors.xlsx")
+	rows := `<row r="1"><c r="A1" t="inlineStr"><is><t>卡号</t></is></c><c r="B1" t="inlineStr"><is><t>备注</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>0100101</t></is></c><c r="B2" t="e"><f>A1#</f><v>#SPILL!</v></c></row>` +
+		`<row r="3"><c r="A3" t="e"><v>#GETTING_DATA</v></c><c r="B3" t="str"><f>"#N/A"</f><v>#N/A</v></c></row>` +
+		`<row r="4"><c r="A4" t="inlineStr"><is><t>0100104</t></is></c><c r="B4" t="e"><v>#CALC!</v></c></row>`
+	handXLSX(t, p, []string{sheetDoc(rows)}, false, nil)
+	_, got, err := readAll(t, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkKinds(t, got, []wantRow{
+		{2, []string{"0100101", "E:#SPILL!"}},
+		{3, []string{"E:#GETTING_DATA", "#N/A"}},
+		{4, []string{"0100104", "E:#CALC!"}},
+	})
+
+	p = filepath.Join(dir, "excelize.xlsx")
+	f := newBook(t, "会员")
+	setRow(t, f, "会员", 1, "卡号", "姓名", "手机")
+	setRow(t, f, "会员", 2, 10005, "西瓜", int64(13800138000))
+	setRow(t, f, "会员", 3, 42, "张三", int64(13900139001))
+	for cell, code := range map[string]string{"A2": "000000", "A3": `"VIP"0000`, "C2": "#,##0"} {
+		style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("会员", cell, cell, style); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save(t, f, p)
+	r, got, err := readAll(t, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkKinds(t, got, []wantRow{
+		{2, []string{"010005", "西瓜", "N:13800138000"}},
+		{3, []string{"VIP0042", "张三", "N:13900139001"}},
+	})
+	checkWarnings(t, r.Warnings(), nil)
 }

@@ -14,19 +14,20 @@ import (
 )
 
 // This file reads what excelize's streaming Rows API does not expose: the
-// type of each cell (number or string) and the sheet's structure. It works
-// on the zip directly:
-//   - inspectWorkbook resolves sheets to their parts through
-//     _rels/.rels → xl/workbook.xml → xl/_rels/workbook.xml.rels, with
-//     absolute ("/xl/worksheets/sheet1.xml") and relative targets;
+// type of each cell (number, string, error…), its style and the sheet's
+// structure. It works on the zip directly:
+//   - inspectWorkbook resolves sheets, and the styles part, to their parts
+//     through _rels/.rels → xl/workbook.xml → xl/_rels/workbook.xml.rels,
+//     with absolute ("/xl/worksheets/sheet1.xml") and relative targets;
 //   - sheetScanner walks a worksheet part tag by tag. It does not decode
-//     values (excelize does); it only reads the r and t attributes of <row>
-//     and <c> and notes <f>, <v> and <is>, so it runs at close to inflate
-//     speed (PERF-NOTES: encoding/xml is ~20× slower than inflating). It is
-//     used twice: to sample the first rows for Column.Numeric at Open, and
-//     in lockstep with excelize to type every cell and to check at the end
-//     that excelize saw every row (excelize's Rows stops silently on
-//     malformed or truncated XML).
+//     values (excelize does); it only reads the r, t and s attributes of
+//     <row> and <c> and notes <f>, <v> and <is>, so it runs at close to
+//     inflate speed (PERF-NOTES: encoding/xml is ~20× slower than
+//     inflating). It is used twice: to sample the first rows for
+//     Column.Numeric at Open, and in lockstep with excelize to type every
+//     cell, with its style, and to check at the end that excelize saw
+//     every row (excelize's Rows stops silently on malformed or truncated
+//     XML).
 //
 // It never trusts <dimension ref=…>: writers such as excelize leave it at
 // A1, and readers that trust it see no rows.
@@ -46,8 +47,9 @@ const (
 // scanCell is what the scanner knows of one cell.
 type scanCell struct {
 	t       cellType
-	formula bool // has <f>
-	value   bool // has <v> or <is>
+	formula bool   // has <f>
+	value   bool   // has <v> or <is>
+	style   uint32 // s: index into the workbook's cell formats (0 = default)
 }
 
 // sheetInfo is one sheet of the workbook, in workbook order.
@@ -131,8 +133,9 @@ func relsPath(part string) string {
 	return path.Join(path.Dir(part), "_rels", path.Base(part)+".rels")
 }
 
-// inspectWorkbook lists the sheets and the parts that hold them.
-func inspectWorkbook(ix zipIndex) ([]sheetInfo, error) {
+// inspectWorkbook lists the sheets and the parts that hold them, and finds
+// the styles part ("" when the workbook has none).
+func inspectWorkbook(ix zipIndex) (sheets []sheetInfo, stylesPart string, err error) {
 	wbPart := ""
 	if b, err := ix.readPart("_rels/.rels", 1<<20); err == nil {
 		var rels xmlRels
@@ -149,30 +152,39 @@ func inspectWorkbook(ix zipIndex) ([]sheetInfo, error) {
 		wbPart = "xl/workbook.xml"
 	}
 	if ix.get(wbPart) == nil {
-		return nil, errors.New("it is a zip archive but not an Excel workbook (it has no xl/workbook.xml)")
+		return nil, "", errors.New("it is a zip archive but not an Excel workbook (it has no xl/workbook.xml)")
 	}
 	b, err := ix.readPart(wbPart, 64<<20)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", wbPart, err)
+		return nil, "", fmt.Errorf("reading %s: %w", wbPart, err)
 	}
 	var wb xmlWorkbook
 	if err := xml.Unmarshal(b, &wb); err != nil {
-		return nil, fmt.Errorf("%s is damaged: %w", wbPart, err)
+		return nil, "", fmt.Errorf("%s is damaged: %w", wbPart, err)
 	}
 	targets := map[string][2]string{} // id → target part, type
 	if b, err := ix.readPart(relsPath(wbPart), 16<<20); err == nil {
 		var rels xmlRels
 		if err := xml.Unmarshal(b, &rels); err != nil {
-			return nil, fmt.Errorf("%s is damaged: %w", relsPath(wbPart), err)
+			return nil, "", fmt.Errorf("%s is damaged: %w", relsPath(wbPart), err)
 		}
 		for _, r := range rels.Rels {
 			if strings.EqualFold(r.Mode, "External") {
 				continue
 			}
 			targets[r.ID] = [2]string{resolveTarget(wbPart, r.Target), r.Type}
+			if stylesPart == "" && strings.HasSuffix(r.Type, "/styles") {
+				stylesPart = resolveTarget(wbPart, r.Target)
+			}
 		}
 	}
-	sheets := make([]sheetInfo, 0, len(wb.Sheets))
+	if stylesPart == "" || ix.get(stylesPart) == nil {
+		stylesPart = path.Join(path.Dir(wbPart), "styles.xml")
+		if ix.get(stylesPart) == nil {
+			stylesPart = ""
+		}
+	}
+	sheets = make([]sheetInfo, 0, len(wb.Sheets))
 	for i, s := range wb.Sheets {
 		id := s.RID
 		if id == "" {
@@ -192,7 +204,7 @@ func inspectWorkbook(ix zipIndex) ([]sheetInfo, error) {
 		}
 		sheets = append(sheets, si)
 	}
-	return sheets, nil
+	return sheets, stylesPart, nil
 }
 
 // tagScanner yields the tags of an XML stream, skipping text, comments,
@@ -302,29 +314,75 @@ func parseTag(tag []byte) (local []byte, end, selfClose bool, attrs []byte) {
 // attr returns the value of the attribute with the given (unprefixed)
 // name.
 func attr(attrs []byte, name string) ([]byte, bool) {
-	for len(attrs) > 0 {
-		attrs = bytes.TrimLeft(attrs, " \t\r\n")
-		eq := bytes.IndexByte(attrs, '=')
-		if eq < 0 {
+	for {
+		key, val, rest, ok := nextAttr(attrs)
+		if !ok {
 			return nil, false
 		}
-		key := bytes.TrimSpace(attrs[:eq])
-		rest := bytes.TrimLeft(attrs[eq+1:], " \t\r\n")
-		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return nil, false
-		}
-		q := rest[0]
-		close := bytes.IndexByte(rest[1:], q)
-		if close < 0 {
-			return nil, false
-		}
-		val := rest[1 : 1+close]
 		if string(key) == name {
 			return val, true
 		}
-		attrs = rest[close+2:]
+		attrs = rest
 	}
-	return nil, false
+}
+
+// cellAttrs returns the r, t and s attributes of a <c> tag (nil when
+// absent) in one pass over them.
+func cellAttrs(attrs []byte) (r, t, s []byte) {
+	for {
+		key, val, rest, ok := nextAttr(attrs)
+		if !ok {
+			return r, t, s
+		}
+		if len(key) == 1 {
+			switch key[0] {
+			case 'r':
+				r = val
+			case 't':
+				t = val
+			case 's':
+				s = val
+			}
+		}
+		attrs = rest
+	}
+}
+
+// nextAttr splits the first attribute off a tag's attributes; ok is false
+// at their end or where they are malformed.
+func nextAttr(attrs []byte) (key, val, rest []byte, ok bool) {
+	attrs = bytes.TrimLeft(attrs, " \t\r\n")
+	eq := bytes.IndexByte(attrs, '=')
+	if eq < 0 {
+		return nil, nil, nil, false
+	}
+	key = bytes.TrimSpace(attrs[:eq])
+	rest = bytes.TrimLeft(attrs[eq+1:], " \t\r\n")
+	if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+		return nil, nil, nil, false
+	}
+	q := rest[0]
+	close := bytes.IndexByte(rest[1:], q)
+	if close < 0 {
+		return nil, nil, nil, false
+	}
+	return key, rest[1 : 1+close], rest[close+2:], true
+}
+
+// styleIndex reads an s attribute; 0 (the default format) when it is
+// absent or not a number.
+func styleIndex(b []byte) uint32 {
+	if len(b) == 0 || len(b) > 9 {
+		return 0
+	}
+	n := uint32(0)
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return n
 }
 
 // cellRef splits a reference such as "AB12" into 1-based column and row;
@@ -476,9 +534,10 @@ func (s *sheetScanner) readCells() bool {
 				cur = nil
 				continue
 			}
+			ref, typ, style := cellAttrs(attrs)
 			c := 0
-			if v, ok := attr(attrs, "r"); ok {
-				c, _ = cellRef(v)
+			if ref != nil {
+				c, _ = cellRef(ref)
 			}
 			if c <= 0 {
 				c = col + 1
@@ -492,9 +551,9 @@ func (s *sheetScanner) readCells() bool {
 				s.cells = append(s.cells, scanCell{})
 			}
 			cur = &s.cells[c-1]
-			*cur = scanCell{t: ctNumber}
-			if v, ok := attr(attrs, "t"); ok {
-				switch string(v) {
+			*cur = scanCell{t: ctNumber, style: styleIndex(style)}
+			if typ != nil {
+				switch string(typ) {
 				case "s", "str", "inlineStr":
 					cur.t = ctString
 				case "b":
