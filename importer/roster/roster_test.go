@@ -26,7 +26,7 @@ type wantRow struct {
 }
 
 func cellString(c validate.Cell) string {
-	return string("TND"[c.Kind]) + ":" + c.Text
+	return string("TNDE"[c.Kind]) + ":" + c.Text
 }
 
 // readAll opens a roster and reads every row; a fatal error ends it.
