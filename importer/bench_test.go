@@ -13,6 +13,7 @@ import (
 
 	"github.com/cardimport/cardimport/importer"
 	"github.com/cardimport/cardimport/importer/journal"
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/importer/sandbox"
 	"github.com/cardimport/cardimport/report"
@@ -53,7 +54,7 @@ func BenchmarkImportRate(b *testing.B) {
 				if r.err != nil {
 					b.Fatal(r.err)
 				}
-				if got := statuses(r.lines)[report.StatusIssued]; got != rows {
+				if got := statuses(r.lines)[platform.StatusIssued]; got != rows {
 					b.Fatalf("issued %d of %d", got, rows)
 				}
 				st := pacer.Stats()

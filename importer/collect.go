@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
@@ -14,7 +15,7 @@ import (
 // them back in roster order, writes the report and the rejects file, and
 // keeps the counts. It returns when every producer is done.
 func (r *run) collect() *Result {
-	res := &Result{Counts: make(map[report.Status]int)}
+	res := &Result{Counts: make(map[platform.Status]int)}
 	waiting := make(map[int64]*job)
 	var next int64
 	writeErr := false
@@ -64,7 +65,7 @@ func (r *run) emit(res *Result, j *job) error {
 			res.RosterPoints += p
 		}
 	}
-	if j.status == report.StatusIssued || j.status == report.StatusSkipped {
+	if j.status == platform.StatusIssued || j.status == platform.StatusSkipped {
 		if m, ok, err := validate.ParseAmount(j.answer.Balance); err == nil && ok {
 			res.ConfirmedBalance = res.ConfirmedBalance.Add(m)
 			res.Confirmations++
@@ -83,7 +84,7 @@ func (r *run) emit(res *Result, j *job) error {
 	if err := r.cfg.Report.Write(line); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	if r.cfg.Rejects != nil && (j.status == report.StatusInvalid || j.status == report.StatusRejected) {
+	if r.cfg.Rejects != nil && (j.status == platform.StatusInvalid || j.status == platform.StatusRejected) {
 		if err := r.cfg.Rejects.Write(report.Reject{Source: ros.Source(), Header: r.header(j.src), Cells: j.row.Cells, Reason: line.Message}); err != nil {
 			return fmt.Errorf("write rejects: %w", err)
 		}
@@ -134,7 +135,7 @@ func (r *run) line(ros Roster, j *job) *report.Line {
 		l.Phone = firstNonEmpty(c.Phone, j.raw.phone)
 		l.Balance = firstNonEmpty(l.Balance, j.raw.balance)
 	}
-	if j.valid && j.status != report.StatusInvalid {
+	if j.valid && j.status != platform.StatusInvalid {
 		// Warnings of a valid row (an ID that contradicts the birthday)
 		// travel with whatever happened to it.
 		if w := validate.Message(j.problems); w != "" {

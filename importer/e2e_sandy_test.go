@@ -65,7 +65,7 @@ func checkSandyCards(t *testing.T, srv *sandbox.Server, lines []report.Line, bir
 	}
 	issued := 0
 	for _, l := range lines {
-		if l.Status != report.StatusIssued && l.Status != report.StatusSkipped {
+		if l.Status != platform.StatusIssued && l.Status != platform.StatusSkipped {
 			continue
 		}
 		issued++
@@ -119,7 +119,7 @@ func TestSandyImportClean(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if got := statuses(r.lines); got[report.StatusIssued] != rows {
+	if got := statuses(r.lines); got[platform.StatusIssued] != rows {
 		t.Fatalf("statuses = %v", got)
 	}
 	checkSandyExactlyOnce(t, srv, r.lines)
@@ -150,7 +150,7 @@ func TestSandyLevels(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	want := []report.Status{report.StatusIssued, report.StatusIssued, report.StatusInvalid, report.StatusIssued}
+	want := []platform.Status{platform.StatusIssued, platform.StatusIssued, platform.StatusInvalid, platform.StatusIssued}
 	for i, l := range r.lines {
 		if l.Status != want[i] {
 			t.Errorf("row %d: %s %s, want %s", l.Row, l.Status, l.Message, want[i])
@@ -186,7 +186,7 @@ func TestSandyUnderFaults(t *testing.T) {
 	if st.Dropped == 0 || st.Malformed == 0 || st.Resets == 0 || st.ServerErrors == 0 || st.Slowed == 0 {
 		t.Fatalf("not every fault happened: %+v", st)
 	}
-	if got := statuses(r.lines); got[report.StatusIssued] != rows {
+	if got := statuses(r.lines); got[platform.StatusIssued] != rows {
 		t.Errorf("statuses = %v", got)
 	}
 	checkSandyExactlyOnce(t, srv, r.lines)
@@ -261,7 +261,7 @@ func TestSandyResumesBetweenOpenAndRecharge(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if got := statuses(r.lines); got[report.StatusIssued] != 10 {
+	if got := statuses(r.lines); got[platform.StatusIssued] != 10 {
 		t.Fatalf("statuses = %v", got)
 	}
 	checkSandyExactlyOnce(t, srv, r.lines)

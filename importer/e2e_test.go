@@ -117,8 +117,8 @@ func doRun(t testing.TB, ctx context.Context, cfg importer.Config) run {
 	return run{res: res, err: err, lines: rep.lines, rej: rej}
 }
 
-func statuses(lines []report.Line) map[report.Status]int {
-	m := map[report.Status]int{}
+func statuses(lines []report.Line) map[platform.Status]int {
+	m := map[platform.Status]int{}
 	for _, l := range lines {
 		m[l.Status]++
 	}
@@ -152,7 +152,7 @@ func checkExactlyOnce(t *testing.T, srv *sandbox.Server, lines []report.Line, ro
 	}
 	reported := 0
 	for _, l := range lines {
-		if l.Status != report.StatusIssued && l.Status != report.StatusSkipped {
+		if l.Status != platform.StatusIssued && l.Status != platform.StatusSkipped {
 			continue
 		}
 		reported++
@@ -184,7 +184,7 @@ func TestImportClean(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if got := statuses(r.lines); got[report.StatusIssued] != rows {
+	if got := statuses(r.lines); got[platform.StatusIssued] != rows {
 		t.Fatalf("statuses = %v, want all %d issued", got, rows)
 	}
 	checkExactlyOnce(t, srv, r.lines, rows)
@@ -209,7 +209,7 @@ func TestImportInvalidRowsAndBisection(t *testing.T) {
 		Rosters:  []importer.Roster{rosterCSV(t, 1, func(i int, f []string) { f[0], f[2], f[4] = "7000017", "X17", "13900000017" })},
 		Platform: client,
 	})
-	if first.err != nil || first.lines[0].Status != report.StatusIssued {
+	if first.err != nil || first.lines[0].Status != platform.StatusIssued {
 		t.Fatalf("seeding the platform: %v %+v", first.err, first.lines)
 	}
 	const rows = 100
@@ -232,11 +232,11 @@ func TestImportInvalidRowsAndBisection(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	want := map[int]report.Status{19: report.StatusExists, 35: report.StatusRejected, 52: report.StatusInvalid, 53: report.StatusInvalid}
+	want := map[int]platform.Status{19: platform.StatusExists, 35: platform.StatusRejected, 52: platform.StatusInvalid, 53: platform.StatusInvalid}
 	for _, l := range r.lines {
 		w, special := want[l.Row]
 		if !special {
-			w = report.StatusIssued
+			w = platform.StatusIssued
 		}
 		if l.Status != w {
 			t.Errorf("row %d: %s (%s), want %s", l.Row, l.Status, l.Message, w)
@@ -248,7 +248,7 @@ func TestImportInvalidRowsAndBisection(t *testing.T) {
 	if len(r.rej.rows) != 3 {
 		t.Errorf("rejects = %d rows, want the 2 invalid and the 1 rejected", len(r.rej.rows))
 	}
-	if r.res.Counts[report.StatusIssued] != rows-4 {
+	if r.res.Counts[platform.StatusIssued] != rows-4 {
 		t.Errorf("counts = %v", r.res.Counts)
 	}
 }
@@ -267,7 +267,7 @@ func TestImportThrottled(t *testing.T) {
 			if r.err != nil {
 				t.Fatal(r.err)
 			}
-			if got := statuses(r.lines); got[report.StatusIssued] != rows {
+			if got := statuses(r.lines); got[platform.StatusIssued] != rows {
 				t.Fatalf("statuses = %v", got)
 			}
 			checkExactlyOnce(t, srv, r.lines, rows)
@@ -305,7 +305,7 @@ func TestImportUnderFaults(t *testing.T) {
 		t.Fatalf("not every fault kind happened: %+v", st)
 	}
 	got := statuses(r.lines)
-	if got[report.StatusIssued] != rows {
+	if got[platform.StatusIssued] != rows {
 		t.Errorf("statuses = %v, want every row issued (verification resolves every fault)", got)
 	}
 	checkExactlyOnce(t, srv, r.lines, rows)
@@ -362,7 +362,7 @@ func TestImportResumesFromJournal(t *testing.T) {
 	// Rows 40-59 were in doubt: verified, found, issued without resending.
 	// Rows 60-79 were in doubt: verified, not found, sent.
 	got := statuses(r.lines)
-	if got[report.StatusIssued] != rows {
+	if got[platform.StatusIssued] != rows {
 		t.Fatalf("statuses = %v, want %d issued", got, rows)
 	}
 	for _, l := range r.lines[:40] {
@@ -383,7 +383,7 @@ func TestImportResumesFromJournal(t *testing.T) {
 	r = doRun(t, context.Background(), importer.Config{
 		Rosters: []importer.Roster{rosterCSV(t, rows, nil)}, Platform: client, Journal: j,
 	})
-	if got := statuses(r.lines); got[report.StatusSkipped] != rows {
+	if got := statuses(r.lines); got[platform.StatusSkipped] != rows {
 		t.Errorf("re-run statuses = %v", got)
 	}
 	for _, l := range r.lines {
@@ -417,18 +417,18 @@ func TestImportInterrupted(t *testing.T) {
 		t.Fatal("not marked interrupted")
 	}
 	got := statuses(r.lines)
-	if got[report.StatusIssued] == 0 || got[report.StatusIssued] == rows {
+	if got[platform.StatusIssued] == 0 || got[platform.StatusIssued] == rows {
 		t.Fatalf("statuses = %v: the interrupt came too early or too late to prove anything", got)
 	}
 	ledger, _ := srv.Sandbox.Ledger()
-	if len(ledger.MB) != got[report.StatusIssued] {
-		t.Errorf("the platform issued %d cards, the report says %d", len(ledger.MB), got[report.StatusIssued])
+	if len(ledger.MB) != got[platform.StatusIssued] {
+		t.Errorf("the platform issued %d cards, the report says %d", len(ledger.MB), got[platform.StatusIssued])
 	}
 	for i, l := range r.lines {
 		if l.Row != i+2 {
 			t.Fatalf("line %d is row %d: rows read before the interrupt must all be reported, in order", i, l.Row)
 		}
-		if l.Status != report.StatusIssued && l.Status != report.StatusPending {
+		if l.Status != platform.StatusIssued && l.Status != platform.StatusPending {
 			t.Errorf("row %d: %s %s", l.Row, l.Status, l.Message)
 		}
 	}
@@ -444,7 +444,7 @@ func TestImportInterrupted(t *testing.T) {
 		t.Fatal(r2.err)
 	}
 	got2 := statuses(r2.lines)
-	if got2[report.StatusSkipped] != got[report.StatusIssued] || got2[report.StatusIssued] != rows-got[report.StatusIssued] {
+	if got2[platform.StatusSkipped] != got[platform.StatusIssued] || got2[platform.StatusIssued] != rows-got[platform.StatusIssued] {
 		t.Errorf("second run = %v after first %v", got2, got)
 	}
 	checkExactlyOnce(t, srv, r2.lines, rows)
@@ -475,7 +475,7 @@ func TestImportErrorBudget(t *testing.T) {
 	if len(r.lines) != rows {
 		t.Fatalf("report has %d lines for %d rows: the rest of the roster must still be validated and reported", len(r.lines), rows)
 	}
-	if got[report.StatusInvalid] != 10 || got[report.StatusPending] == 0 || got[report.StatusIssued] > 120 {
+	if got[platform.StatusInvalid] != 10 || got[platform.StatusPending] == 0 || got[platform.StatusIssued] > 120 {
 		t.Errorf("statuses = %v", got)
 	}
 }
@@ -488,7 +488,7 @@ func TestImportStopsOnRefusedCredentials(t *testing.T) {
 		t.Fatalf("err = %v, want ErrAuth", r.err)
 	}
 	for _, l := range r.lines {
-		if l.Status != report.StatusPending {
+		if l.Status != platform.StatusPending {
 			t.Fatalf("row %d: %s; nothing may be issued or lost", l.Row, l.Status)
 		}
 	}
@@ -506,7 +506,7 @@ func TestImportUnreachable(t *testing.T) {
 		t.Fatalf("err = %v", r.err)
 	}
 	for _, l := range r.lines {
-		if l.Status != report.StatusPending {
+		if l.Status != platform.StatusPending {
 			t.Errorf("row %d: %s", l.Row, l.Status)
 		}
 	}
@@ -519,7 +519,7 @@ func TestValidateOnly(t *testing.T) {
 		}
 	})}})
 	got := statuses(r.lines)
-	if r.err != nil || got[report.StatusValid] != 49 || got[report.StatusInvalid] != 1 {
+	if r.err != nil || got[platform.StatusValid] != 49 || got[platform.StatusInvalid] != 1 {
 		t.Errorf("statuses = %v, err %v", got, r.err)
 	}
 }
@@ -544,7 +544,7 @@ func TestWindowDoesNotDeadlock(t *testing.T) {
 	}()
 	select {
 	case r := <-done:
-		if got := statuses(r.lines); got[report.StatusIssued] != 1 || got[report.StatusInvalid] != rows-1 {
+		if got := statuses(r.lines); got[platform.StatusIssued] != 1 || got[platform.StatusInvalid] != rows-1 {
 			t.Errorf("statuses = %v", got)
 		}
 	case <-time.After(60 * time.Second):

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cardimport/cardimport/importer"
 	"github.com/cardimport/cardimport/importer/journal"
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/sandbox"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
@@ -41,7 +42,7 @@ func confirmedFromLedger(t *testing.T, srv *sandbox.Server, lines []report.Line)
 	}
 	var sum validate.Money
 	for _, l := range lines {
-		if l.Status == report.StatusIssued || l.Status == report.StatusSkipped {
+		if l.Status == platform.StatusIssued || l.Status == platform.StatusSkipped {
 			m, err := validate.ParseMoney(amount[l.Cardno])
 			if err != nil {
 				t.Fatalf("ledger amount of %s: %v", l.Cardno, err)
@@ -77,7 +78,7 @@ func TestSandyLateRechargeIsNeverDoubled(t *testing.T) {
 		t.Fatalf("too few late writes to prove anything: %+v", srv.Sandbox.Stats())
 	}
 	got := statuses(r.lines)
-	if got[report.StatusIssued]+got[report.StatusUnknown] != rows {
+	if got[platform.StatusIssued]+got[platform.StatusUnknown] != rows {
 		t.Fatalf("statuses = %v: every row is issued, or unknown while in doubt", got)
 	}
 	checkSandyExactlyOnce(t, srv, r.lines)
@@ -92,7 +93,7 @@ func TestSandyLateRechargeIsNeverDoubled(t *testing.T) {
 	cfg.Timeout = timeout
 	r = doRun(t, context.Background(), cfg)
 	cfg.Journal.(*journal.DB).Close()
-	if got := statuses(r.lines); got[report.StatusIssued]+got[report.StatusSkipped] != rows {
+	if got := statuses(r.lines); got[platform.StatusIssued]+got[platform.StatusSkipped] != rows {
 		t.Fatalf("second run statuses = %v", got)
 	}
 	checkSandyExactlyOnce(t, srv, r.lines)
@@ -140,9 +141,9 @@ func TestSandyLateRechargeAcrossRuns(t *testing.T) {
 	inDoubt := 0
 	for _, l := range r.lines {
 		switch {
-		case l.Status == report.StatusUnknown && strings.Contains(l.Message, "recharge"):
+		case l.Status == platform.StatusUnknown && strings.Contains(l.Message, "recharge"):
 			inDoubt++
-		case l.Status != report.StatusIssued: // a recharge that beat the switch
+		case l.Status != platform.StatusIssued: // a recharge that beat the switch
 			t.Fatalf("first run: row %d %s %q, want unknown with its recharge in doubt", l.Row, l.Status, l.Message)
 		}
 	}
@@ -160,7 +161,7 @@ func TestSandyLateRechargeAcrossRuns(t *testing.T) {
 		t.Fatal(r.err)
 	}
 	time.Sleep(time.Second) // let any held write land before the ledger is read
-	if got := statuses(r.lines); got[report.StatusIssued] != rows {
+	if got := statuses(r.lines); got[platform.StatusIssued] != rows {
 		t.Fatalf("statuses = %v; lines %+v", got, r.lines)
 	}
 	checkSandyCards(t, srv, r.lines, "")
@@ -192,11 +193,11 @@ func TestMBLateApplyIssuesOnce(t *testing.T) {
 		seen[c.Cardno] = true
 	}
 	got := statuses(r.lines)
-	if got[report.StatusIssued]+got[report.StatusUnknown]+got[report.StatusPending] != rows || got[report.StatusIssued] < rows*9/10 {
+	if got[platform.StatusIssued]+got[platform.StatusUnknown]+got[platform.StatusPending] != rows || got[platform.StatusIssued] < rows*9/10 {
 		t.Errorf("statuses = %v", got)
 	}
 	for _, l := range r.lines {
-		if l.Status == report.StatusExists || l.Status == report.StatusRejected {
+		if l.Status == platform.StatusExists || l.Status == platform.StatusRejected {
 			t.Errorf("row %d %s: %s", l.Row, l.Status, l.Message)
 		}
 	}
@@ -217,7 +218,7 @@ func TestReusedCardNumberIsNotSomeoneElses(t *testing.T) {
 	j := openJournal(t, path, "mb")
 	r := doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{rosterCSV(t, 3, dup)}, Platform: client, Journal: j})
 	j.Close()
-	if got := statuses(r.lines); got[report.StatusIssued] != 2 || got[report.StatusInvalid] != 1 {
+	if got := statuses(r.lines); got[platform.StatusIssued] != 2 || got[platform.StatusInvalid] != 1 {
 		t.Fatalf("first run: %v", got)
 	}
 	// The rejects file: row 3 alone, unchanged.
@@ -229,7 +230,7 @@ func TestReusedCardNumberIsNotSomeoneElses(t *testing.T) {
 	r = doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{ros}, Platform: client, Journal: j})
 	j.Close()
 	l := r.lines[0]
-	if l.Status != report.StatusExists || l.Mbno != "" || l.ID != "" {
+	if l.Status != platform.StatusExists || l.Mbno != "" || l.ID != "" {
 		t.Fatalf("re-imported duplicate: %s mbno=%q id=%q %q; want exists without the other card's ids", l.Status, l.Mbno, l.ID, l.Message)
 	}
 	for _, want := range []string{"row 2", "138****0000", "会员0"} {
@@ -244,7 +245,7 @@ func TestReusedCardNumberIsNotSomeoneElses(t *testing.T) {
 	j = openJournal(t, path, "mb")
 	defer j.Close()
 	r = doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{rosterCSV(t, 1, nil)}, Platform: client, Journal: j})
-	if r.lines[0].Status != report.StatusSkipped || r.lines[0].Mbno == "" {
+	if r.lines[0].Status != platform.StatusSkipped || r.lines[0].Mbno == "" {
 		t.Errorf("the first holder's row: %s %q", r.lines[0].Status, r.lines[0].Mbno)
 	}
 }
@@ -279,10 +280,10 @@ func TestExistingCardsAreAdoptedOnlyForTheSameHolder(t *testing.T) {
 		c := byCardno[l.Cardno]
 		switch {
 		case i == 5:
-			if l.Status != report.StatusExists || !strings.Contains(l.Message, "name") || l.Mbno != "" {
+			if l.Status != platform.StatusExists || !strings.Contains(l.Message, "name") || l.Mbno != "" {
 				t.Errorf("row %d held by another member: %s %q mbno=%q", l.Row, l.Status, l.Message, l.Mbno)
 			}
-		case l.Status != report.StatusIssued || l.ID != strconv.FormatInt(c.ID, 10) || l.Mbno != c.Mbno:
+		case l.Status != platform.StatusIssued || l.ID != strconv.FormatInt(c.ID, 10) || l.Mbno != c.Mbno:
 			t.Errorf("row %d: %s id=%s mbno=%s %q, want issued with the platform's %d/%s", l.Row, l.Status, l.ID, l.Mbno, l.Message, c.ID, c.Mbno)
 		case i < 10 && !strings.Contains(l.Message, "adopted"):
 			t.Errorf("row %d: message %q should say the existing card was adopted", l.Row, l.Message)
@@ -333,12 +334,12 @@ func TestSandyForeignPartialCardIsNotCompleted(t *testing.T) {
 		t.Fatal(r.err)
 	}
 	want := []struct {
-		status report.Status
+		status platform.Status
 		says   string
 	}{
-		{report.StatusExists, "birthday"},
-		{report.StatusExists, "not recharged"},
-		{report.StatusIssued, "adopted"},
+		{platform.StatusExists, "birthday"},
+		{platform.StatusExists, "not recharged"},
+		{platform.StatusIssued, "adopted"},
 	}
 	for i, w := range want {
 		l := r.lines[i]

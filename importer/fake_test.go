@@ -12,7 +12,6 @@ import (
 	"github.com/cardimport/cardimport/importer"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/roster"
-	"github.com/cardimport/cardimport/report"
 )
 
 // fakePlatform is a func-field Platform for the importer's own rules.
@@ -59,10 +58,10 @@ func TestBisectionIsolatesUnnamedRefusals(t *testing.T) {
 		Rosters: []importer.Roster{rosterCSV(t, 50, nil)}, Platform: f, BatchSize: 50,
 	})
 	got := statuses(r.lines)
-	if got[report.StatusRejected] != 2 || got[report.StatusIssued] != 48 {
+	if got[platform.StatusRejected] != 2 || got[platform.StatusIssued] != 48 {
 		t.Fatalf("statuses = %v", got)
 	}
-	if r.lines[7].Status != report.StatusRejected || r.lines[31].Status != report.StatusRejected {
+	if r.lines[7].Status != platform.StatusRejected || r.lines[31].Status != platform.StatusRejected {
 		t.Errorf("wrong rows rejected")
 	}
 	// Two culprits among 50: at most 2·2·log2(50) ≈ 23 calls, far from 50.
@@ -83,7 +82,7 @@ func TestRefusalNamingARowTakesItOut(t *testing.T) {
 	r := doRun(t, context.Background(), importer.Config{
 		Rosters: []importer.Roster{rosterCSV(t, 50, nil)}, Platform: f, BatchSize: 50,
 	})
-	if got := statuses(r.lines); got[report.StatusExists] != 1 || got[report.StatusIssued] != 49 {
+	if got := statuses(r.lines); got[platform.StatusExists] != 1 || got[platform.StatusIssued] != 49 {
 		t.Fatalf("statuses = %v", got)
 	}
 	if n := f.calls.Load(); n != 2 {
@@ -105,7 +104,7 @@ func TestVerifiedConflictIsNotClaimed(t *testing.T) {
 	}
 	r := doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{rosterCSV(t, 3, nil)}, Platform: f})
 	for _, l := range r.lines {
-		if l.Status != report.StatusExists || l.Mbno != "" {
+		if l.Status != platform.StatusExists || l.Mbno != "" {
 			t.Errorf("row %d: %s mbno=%q: another card's ids must never be reported as ours", l.Row, l.Status, l.Mbno)
 		}
 	}
@@ -120,7 +119,7 @@ func TestResendsAreBounded(t *testing.T) {
 	}}
 	r := doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{rosterCSV(t, 5, nil)}, Platform: f, MaxResends: 2})
 	for _, l := range r.lines {
-		if l.Status != report.StatusPending {
+		if l.Status != platform.StatusPending {
 			t.Errorf("row %d: %s", l.Row, l.Status)
 		}
 	}
@@ -163,7 +162,7 @@ func TestFirstRequestLeavesBeforeTheRosterIsRead(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("%v: no request left while the roster was still being read", r.err)
 	}
-	if got := statuses(r.lines); got[report.StatusIssued] != 500 {
+	if got := statuses(r.lines); got[platform.StatusIssued] != 500 {
 		t.Errorf("statuses = %v", got)
 	}
 }

@@ -86,7 +86,7 @@ type Config struct {
 // Result is what a run did.
 type Result struct {
 	Rows   int
-	Counts map[report.Status]int
+	Counts map[platform.Status]int
 
 	RosterBalance    validate.Money // over rows that passed validation
 	RosterPoints     int64

@@ -15,7 +15,6 @@ import (
 	"github.com/cardimport/cardimport/importer/journal"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/roster"
-	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
 
@@ -29,7 +28,7 @@ type job struct {
 	problems []validate.Problem
 	valid    bool
 
-	status report.Status
+	status platform.Status
 	answer platform.Answer
 	msg    string
 	// foreign: the journal's entry for the card number is another
@@ -222,7 +221,7 @@ func (r *run) read(ctx context.Context, v *validate.Validator, batches chan<- []
 			}
 		}
 		for _, j := range b {
-			r.finish(j, report.StatusPending, platform.Answer{}, r.notSentReason())
+			r.finish(j, platform.StatusPending, platform.Answer{}, r.notSentReason())
 		}
 	}
 	defer flush()
@@ -267,12 +266,12 @@ func (r *run) read(ctx context.Context, v *validate.Validator, batches chan<- []
 			r.seen.Add(1)
 			switch {
 			case !j.valid:
-				r.finish(j, report.StatusInvalid, platform.Answer{}, validate.Message(j.problems))
+				r.finish(j, platform.StatusInvalid, platform.Answer{}, validate.Message(j.problems))
 				r.addBad(false)
 			case r.cfg.Platform == nil:
-				r.finish(j, report.StatusValid, platform.Answer{}, validate.Message(j.problems))
+				r.finish(j, platform.StatusValid, platform.Answer{}, validate.Message(j.problems))
 			case r.stopDispatch.Load():
-				r.finish(j, report.StatusPending, platform.Answer{}, r.notSentReason())
+				r.finish(j, platform.StatusPending, platform.Answer{}, r.notSentReason())
 			default:
 				batch = append(batch, j)
 				if len(batch) >= r.cfg.BatchSize {
@@ -330,7 +329,7 @@ func (r *run) notSentReason() string {
 }
 
 // finish gives a job its final status and hands it to the collector.
-func (r *run) finish(j *job, st report.Status, a platform.Answer, msg string) {
+func (r *run) finish(j *job, st platform.Status, a platform.Answer, msg string) {
 	j.status, j.answer, j.msg = st, a, msg
 	r.results <- j
 }
@@ -376,9 +375,9 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 			case p.Holder != nil:
 				// Another holder's card: tell who, touch nothing.
 				j.foreign = true
-				out.set(j, report.StatusExists, platform.Answer{}, p.Holder.String())
+				out.set(j, platform.StatusExists, platform.Answer{}, p.Holder.String())
 			case p.Issued:
-				out.set(j, report.StatusSkipped, p.Answer, "issued by an earlier run")
+				out.set(j, platform.StatusSkipped, p.Answer, "issued by an earlier run")
 			case p.InDoubt:
 				j.card.Suspect = true
 				doubt = append(doubt, j)
@@ -444,24 +443,24 @@ func (r *run) lookUp(ctx context.Context, jobs []*job, out *outcomes) {
 	checker, ok := r.cfg.Platform.(Checker)
 	for _, j := range jobs {
 		if !ok {
-			out.set(j, report.StatusUnknown, platform.Answer{}, "this platform cannot be asked which cards exist")
+			out.set(j, platform.StatusUnknown, platform.Answer{}, "this platform cannot be asked which cards exist")
 			continue
 		}
 		if r.interrupted.Load() || r.stopped() != nil {
-			out.set(j, report.StatusValid, platform.Answer{}, "not checked on the platform: the run stopped")
+			out.set(j, platform.StatusValid, platform.Answer{}, "not checked on the platform: the run stopped")
 			continue
 		}
 		what, err := checker.Existing(ctx, &j.card)
 		switch {
 		case errors.Is(err, platform.ErrAuth):
 			r.fatal(err)
-			out.set(j, report.StatusValid, platform.Answer{}, "not checked on the platform: "+err.Error())
+			out.set(j, platform.StatusValid, platform.Answer{}, "not checked on the platform: "+err.Error())
 		case err != nil:
-			out.set(j, report.StatusUnknown, platform.Answer{}, "could not check the platform: "+err.Error())
+			out.set(j, platform.StatusUnknown, platform.Answer{}, "could not check the platform: "+err.Error())
 		case what != "":
-			out.set(j, report.StatusExists, platform.Answer{}, what)
+			out.set(j, platform.StatusExists, platform.Answer{}, what)
 		default:
-			out.set(j, report.StatusValid, platform.Answer{}, "")
+			out.set(j, platform.StatusValid, platform.Answer{}, "")
 		}
 	}
 }
@@ -496,13 +495,13 @@ func (o *outcomes) park(j *job, until time.Time, why string, round int) {
 	o.parked = append(o.parked, parkedJob{job: j, until: until, why: why, round: round})
 }
 
-func (o *outcomes) set(j *job, st report.Status, a platform.Answer, msg string) {
+func (o *outcomes) set(j *job, st platform.Status, a platform.Answer, msg string) {
 	if o.final == nil {
 		o.final = make(map[*job]bool)
 	}
 	j.status, j.answer, j.msg = st, a, msg
 	o.final[j] = true
-	if st == report.StatusRejected {
+	if st == platform.StatusRejected {
 		o.run.addBad(false)
 	}
 }
@@ -520,12 +519,12 @@ func (o *outcomes) progress(ctx context.Context, c *platform.Card, a platform.An
 func (o *outcomes) abandon(jobs []*job, cause error) {
 	for _, j := range jobs {
 		if j.card.Done.Has(platform.StepRechargeSent) && !j.card.Done.Has(platform.StepRecharge) {
-			o.set(j, report.StatusUnknown, platform.Answer{Steps: j.card.Done},
+			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done},
 				"opened; the recharge of "+j.card.Balance.String()+" yuan got no answer and the platform may still apply it: the next run checks the card's recharge history before anything is sent again")
 			continue
 		}
 		if j.card.Done != 0 && !j.card.Done.Has(platform.StepConfirm) {
-			o.set(j, report.StatusUnknown, platform.Answer{Steps: j.card.Done}, "opened, but the run stopped before the card's flow was finished; the next run finishes it")
+			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done}, "opened, but the run stopped before the card's flow was finished; the next run finishes it")
 			continue
 		}
 		if j.card.Suspect {
@@ -533,10 +532,10 @@ func (o *outcomes) abandon(jobs []*job, cause error) {
 			if cause != nil {
 				msg += ": " + cause.Error()
 			}
-			o.set(j, report.StatusUnknown, platform.Answer{}, msg)
+			o.set(j, platform.StatusUnknown, platform.Answer{}, msg)
 			continue
 		}
-		o.set(j, report.StatusPending, platform.Answer{}, o.run.notSentReason())
+		o.set(j, platform.StatusPending, platform.Answer{}, o.run.notSentReason())
 	}
 }
 
@@ -558,7 +557,7 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 		var missing []*job
 		for i, a := range answers {
 			if a.Found {
-				o.set(jobs[i], report.StatusIssued, a, "")
+				o.set(jobs[i], platform.StatusIssued, a, "")
 			} else {
 				missing = append(missing, jobs[i])
 			}
@@ -639,12 +638,12 @@ func (o *outcomes) refused(ctx context.Context, j *job, rej *platform.Rejection,
 	case rej.Exists && (j.card.Suspect || j.card.Done.Has(platform.StepOpen)):
 		// Our own earlier attempt may be what exists: ask.
 		if again := o.verify(ctx, []*job{j}, "the platform says it already exists", round); len(again) > 0 {
-			o.set(j, report.StatusExists, platform.Answer{}, rej.Info)
+			o.set(j, platform.StatusExists, platform.Answer{}, rej.Info)
 		}
 	case rej.Exists:
 		o.adopt(ctx, j, rej.Info)
 	default:
-		o.set(j, report.StatusRejected, platform.Answer{}, rej.Info)
+		o.set(j, platform.StatusRejected, platform.Answer{}, rej.Info)
 	}
 }
 
@@ -659,21 +658,21 @@ func (o *outcomes) adopt(ctx context.Context, j *job, said string) {
 	a, err := r.cfg.Platform.Verify(ctx, &j.card)
 	switch {
 	case err == nil && a.Conflict != "":
-		o.set(j, report.StatusExists, platform.Answer{}, said+": "+a.Conflict)
+		o.set(j, platform.StatusExists, platform.Answer{}, said+": "+a.Conflict)
 	case err == nil && a.Unconfirmed != "":
-		o.set(j, report.StatusExists, platform.Answer{}, said+": "+a.Unconfirmed)
+		o.set(j, platform.StatusExists, platform.Answer{}, said+": "+a.Unconfirmed)
 	case err == nil && (a.Partial || a.Missing != ""):
-		o.set(j, report.StatusExists, platform.Answer{}, said+": the platform has this card for this holder, but "+a.Missing+
+		o.set(j, platform.StatusExists, platform.Answer{}, said+": the platform has this card for this holder, but "+a.Missing+
 			"; this journal did not open it, so cardimport does not complete it: complete it on the platform, or check who opened it")
 	case err == nil:
-		o.set(j, report.StatusIssued, a, "already on the platform for this holder: adopted with the platform's ids ("+said+")")
+		o.set(j, platform.StatusIssued, a, "already on the platform for this holder: adopted with the platform's ids ("+said+")")
 	case errors.Is(err, platform.ErrNotFound):
-		o.set(j, report.StatusExists, platform.Answer{}, said)
+		o.set(j, platform.StatusExists, platform.Answer{}, said)
 	case errors.Is(err, platform.ErrAuth):
 		r.fatal(err)
-		o.set(j, report.StatusExists, platform.Answer{}, said)
+		o.set(j, platform.StatusExists, platform.Answer{}, said)
 	default:
-		o.set(j, report.StatusExists, platform.Answer{}, said+"; comparing its holder with the row failed: "+err.Error())
+		o.set(j, platform.StatusExists, platform.Answer{}, said+"; comparing its holder with the row failed: "+err.Error())
 	}
 }
 
@@ -691,13 +690,13 @@ func (o *outcomes) verify(ctx context.Context, jobs []*job, why string, round in
 		var settle *platform.SettleError
 		switch {
 		case err == nil && a.Conflict != "":
-			o.set(j, report.StatusExists, platform.Answer{}, a.Conflict)
+			o.set(j, platform.StatusExists, platform.Answer{}, a.Conflict)
 		case err == nil && a.Partial:
 			// Ours, half done: finish the flow from where it stopped.
 			j.card.Done |= a.Steps
 			notFound = append(notFound, j)
 		case err == nil:
-			o.set(j, report.StatusIssued, a, joinMsg("confirmed by verification ("+why+")", a.Missing))
+			o.set(j, platform.StatusIssued, a, joinMsg("confirmed by verification ("+why+")", a.Missing))
 		case errors.Is(err, platform.ErrNotFound):
 			notFound = append(notFound, j)
 		case errors.As(err, &settle):
@@ -706,7 +705,7 @@ func (o *outcomes) verify(ctx context.Context, jobs []*job, why string, round in
 			r.fatal(err)
 			o.abandon([]*job{j}, err)
 		default:
-			o.set(j, report.StatusUnknown, platform.Answer{Steps: j.card.Done}, why+", and verifying it failed: "+err.Error()+"; the next run verifies it again")
+			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done}, why+", and verifying it failed: "+err.Error()+"; the next run verifies it again")
 		}
 	}
 	return notFound
@@ -726,7 +725,7 @@ func (o *outcomes) resend(ctx context.Context, jobs []*job, round int) {
 	}
 	if round >= o.run.cfg.MaxResends {
 		for _, j := range jobs {
-			o.set(j, report.StatusPending, platform.Answer{}, "not issued: "+strconv.Itoa(j.card.Attempts)+" attempts got no usable answer; run the same command again to retry")
+			o.set(j, platform.StatusPending, platform.Answer{}, "not issued: "+strconv.Itoa(j.card.Attempts)+" attempts got no usable answer; run the same command again to retry")
 		}
 		return
 	}
@@ -739,13 +738,13 @@ func (o *outcomes) flush(ctx context.Context, jobs []*job) {
 	for _, j := range jobs {
 		if !o.final[j] {
 			// Every path settles every card; this is the safety net.
-			o.set(j, report.StatusUnknown, platform.Answer{}, "internal error: the card was left without an outcome")
+			o.set(j, platform.StatusUnknown, platform.Answer{}, "internal error: the card was left without an outcome")
 		}
 	}
 	if r.cfg.Journal != nil {
 		recs := make([]journal.Outcome, 0, len(jobs))
 		for _, j := range jobs {
-			if j.status == report.StatusSkipped || j.foreign {
+			if j.status == platform.StatusSkipped || j.foreign {
 				continue
 			}
 			recs = append(recs, journal.Outcome{Card: &j.card, Status: j.status, Answer: j.answer, Message: j.msg, Batch: o.batch,

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/cardimport/cardimport/importer/platform"
 )
 
 // BenchmarkXLSXReport writes a 100k-line XLSX report, spool and all, and
@@ -13,7 +15,7 @@ import (
 func BenchmarkXLSXReport(b *testing.B) {
 	const lines = 100_000
 	dir := b.TempDir()
-	statuses := Statuses
+	statuses := platform.Statuses
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		w, err := Create(filepath.Join(dir, "r"+strconv.Itoa(i)+".xlsx"), Options{})
@@ -26,7 +28,7 @@ func BenchmarkXLSXReport(b *testing.B) {
 			l.Status = statuses[r%len(statuses)]
 			l.Cardno = strconv.Itoa(1_000_000 + r)
 			l.Extid = strconv.Itoa(r)
-			if l.Status == StatusInvalid {
+			if l.Status == platform.StatusInvalid {
 				l.Message = `手机号 "1380013800": 10 digits, a CN mobile has 11`
 			} else {
 				l.Message = ""

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/report"
 )
 
@@ -22,7 +23,7 @@ func ExampleCreate() {
 		return
 	}
 	defer w.Abort() // a no-op once closed
-	_ = w.Write(&report.Line{Source: "roster.csv", Row: 2, Status: report.StatusIssued,
+	_ = w.Write(&report.Line{Source: "roster.csv", Row: 2, Status: platform.StatusIssued,
 		Cardno: "100101", Extid: "109", Name: "西瓜", Phone: "18862302465", Mbno: "M0001", ID: "8481085", Balance: "100.88", Attempts: 1})
 	if err := w.Close(nil); err != nil {
 		fmt.Println(err)

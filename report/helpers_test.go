@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cardimport/cardimport/importer/platform"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -38,31 +40,31 @@ func golden(t *testing.T, name string, got []byte) {
 // formula-looking name, and messages with quotes, commas and a newline.
 func fixtureLines() []Line {
 	return []Line{
-		{Source: "门店A.xlsx:会员", Row: 2, Status: StatusIssued, Cardno: "100101", Extid: "109", Name: "西瓜",
+		{Source: "门店A.xlsx:会员", Row: 2, Status: platform.StatusIssued, Cardno: "100101", Extid: "109", Name: "西瓜",
 			Phone: "18862302465", Mbno: "M0001", ID: "8481085", Balance: "100.88", Attempts: 1},
-		{Source: "门店A.xlsx:会员", Row: 3, Status: StatusSkipped, Cardno: "100102", Extid: "110", Name: "李四",
+		{Source: "门店A.xlsx:会员", Row: 3, Status: platform.StatusSkipped, Cardno: "100102", Extid: "110", Name: "李四",
 			Phone: "13800135678", Mbno: "M0002", ID: "8481086", Balance: "0", Attempts: 0,
 			Message: "issued by an earlier run"},
-		{Source: "门店A.xlsx:会员", Row: 5, Status: StatusInvalid, Cardno: "100103", Extid: "-111", Name: `=HYPERLINK("http://x","点我")`,
+		{Source: "门店A.xlsx:会员", Row: 5, Status: platform.StatusInvalid, Cardno: "100103", Extid: "-111", Name: `=HYPERLINK("http://x","点我")`,
 			Phone: "1380013800", Message: `手机号 "1380013800": 10 digits, a CN mobile has 11; 性别 "X": use 男 or 女`},
-		{Source: "b.csv", Row: 2, Status: StatusRejected, Cardno: "00104", Extid: "112", Name: "Zoë O'Brien",
+		{Source: "b.csv", Row: 2, Status: platform.StatusRejected, Cardno: "00104", Extid: "112", Name: "Zoë O'Brien",
 			Phone: "15606132502", Balance: "1234.5", Attempts: 2, Message: `platform: 卡号格式错误, "00104" <refused>`},
-		{Source: "b.csv", Row: 3, Status: StatusExists, Cardno: "100105", Extid: "113", Name: "王五",
+		{Source: "b.csv", Row: 3, Status: platform.StatusExists, Cardno: "100105", Extid: "113", Name: "王五",
 			Phone: "+85251234567", Attempts: 1, Message: "card already exists"},
-		{Source: "b.csv", Row: 4, Status: StatusUnknown, Cardno: "100106", Extid: "114", Name: "赵六",
+		{Source: "b.csv", Row: 4, Status: platform.StatusUnknown, Cardno: "100106", Extid: "114", Name: "赵六",
 			Phone: "13912345678", Attempts: 5, Message: "timeout after sending;\nverification failed: mb_check unreachable"},
-		{Source: "b.csv", Row: 6, Status: StatusValid, Cardno: "100107", Extid: "115", Name: "@钱七",
+		{Source: "b.csv", Row: 6, Status: platform.StatusValid, Cardno: "100107", Extid: "115", Name: "@钱七",
 			Phone: "51234567", Balance: "9.90"},
-		{Source: "b.csv", Row: 7, Status: StatusPending, Cardno: "100108", Extid: "116", Name: "孙八",
+		{Source: "b.csv", Row: 7, Status: platform.StatusPending, Cardno: "100108", Extid: "116", Name: "孙八",
 			Phone: "13700001111", Message: "not sent: interrupted"},
 	}
 }
 
 func fixtureGenerated() []Generated {
 	return []Generated{
-		{Batch: 1, Status: StatusIssued, ID: "9001", Cardno: "880001", Mbno: "M9001", Password: "004512", Extid: "E1", Balance: "50.00"},
-		{Batch: 1, Status: StatusIssued, ID: "9002", Cardno: "880002", Mbno: "M9002", Password: "771203", Extid: "E2", Balance: "50.00"},
-		{Batch: 2, Status: StatusUnknown, Message: "outcome lost, not retried: check the platform before generating again"},
+		{Batch: 1, Status: platform.StatusIssued, ID: "9001", Cardno: "880001", Mbno: "M9001", Password: "004512", Extid: "E1", Balance: "50.00"},
+		{Batch: 1, Status: platform.StatusIssued, ID: "9002", Cardno: "880002", Mbno: "M9002", Password: "771203", Extid: "E2", Balance: "50.00"},
+		{Batch: 2, Status: platform.StatusUnknown, Message: "outcome lost, not retried: check the platform before generating again"},
 	}
 }
 
@@ -77,9 +79,9 @@ func fixtureSummary() *Summary {
 			{Path: "b.csv", Format: "csv", Encoding: "gb18030", Delimiter: ";", Rows: 5},
 		},
 		Rows: 8,
-		Counts: map[Status]int{
-			StatusIssued: 1, StatusSkipped: 1, StatusInvalid: 1, StatusRejected: 1,
-			StatusExists: 1, StatusUnknown: 1, StatusValid: 1, StatusPending: 1,
+		Counts: map[platform.Status]int{
+			platform.StatusIssued: 1, platform.StatusSkipped: 1, platform.StatusInvalid: 1, platform.StatusRejected: 1,
+			platform.StatusExists: 1, platform.StatusUnknown: 1, platform.StatusValid: 1, platform.StatusPending: 1,
 		},
 		Requests:         12,
 		Retries:          3,

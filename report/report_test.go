@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate"
 )
 
 func TestCSVReportGolden(t *testing.T) {
@@ -38,7 +41,7 @@ func TestCSVReportGolden(t *testing.T) {
 	}
 	for i, l := range fixtureLines() {
 		rec := recs[i+1]
-		if rec[6] != defuseFormula(MaskPhone(l.Phone), false) || strings.Contains(string(got), l.Phone) {
+		if rec[6] != defuseFormula(validate.MaskPhone(l.Phone), false) || strings.Contains(string(got), l.Phone) {
 			t.Errorf("row %d: phone %q not masked", l.Row, rec[6])
 		}
 		if rec[2] != string(l.Status) {
@@ -85,10 +88,10 @@ func TestJSONReportGolden(t *testing.T) {
 		if r["row"] != float64(l.Row) || r["attempts"] != float64(l.Attempts) {
 			t.Errorf("row %d: row/attempts not numbers: %v %v", i, r["row"], r["attempts"])
 		}
-		if r["phone"] != MaskPhone(l.Phone) {
+		if r["phone"] != validate.MaskPhone(l.Phone) {
 			t.Errorf("row %d: phone %v", i, r["phone"])
 		}
-		if r["name"] != l.Name || r["message"] != strings.ReplaceAll(l.Message, l.Phone, MaskPhone(l.Phone)) {
+		if r["name"] != l.Name || r["message"] != strings.ReplaceAll(l.Message, l.Phone, validate.MaskPhone(l.Phone)) {
 			t.Errorf("row %d: name/message changed: %v / %v", i, r["name"], r["message"])
 		}
 		for _, k := range []string{"cardno", "extid", "mbno", "id", "balance"} {
@@ -119,7 +122,7 @@ func TestJSONReportEmptyAndNilSummary(t *testing.T) {
 	if err := json.Unmarshal(got, &doc); err != nil {
 		t.Fatalf("%v\n%s", err, got)
 	}
-	if doc.Rows == nil || len(doc.Rows) != 0 || doc.Summary == nil || doc.Summary.Counts[StatusIssued] != 0 {
+	if doc.Rows == nil || len(doc.Rows) != 0 || doc.Summary == nil || doc.Summary.Counts[platform.StatusIssued] != 0 {
 		t.Errorf("empty report: %s", got)
 	}
 }
@@ -133,7 +136,7 @@ func TestCloseNilSummaryCountsLines(t *testing.T) {
 	if err := json.Unmarshal(readFile(t, path), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Summary.Rows != 8 || doc.Summary.Counts[StatusInvalid] != 1 || len(doc.Summary.Counts) != len(Statuses) {
+	if doc.Summary.Rows != 8 || doc.Summary.Counts[platform.StatusInvalid] != 1 || len(doc.Summary.Counts) != len(platform.Statuses) {
 		t.Errorf("summary from lines: %+v", doc.Summary)
 	}
 }
@@ -336,8 +339,8 @@ func TestMaskPhone(t *testing.T) {
 		{"+8613800135678", "+86****5678"},
 		{"８１２３４５６７", "８１****６７"}, // runes, not bytes
 	} {
-		if got := MaskPhone(tc.in); got != tc.want {
-			t.Errorf("MaskPhone(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := validate.MaskPhone(tc.in); got != tc.want {
+			t.Errorf("validate.MaskPhone(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package report
 
-import "time"
+import (
+	"time"
+
+	"github.com/cardimport/cardimport/importer/platform"
+)
 
 // Summary describes a whole run: printed at the end, written as the XLSX
 // report's summary sheet, and printed as JSON on stdout with --json.
@@ -10,9 +14,9 @@ type Summary struct {
 	Endpoint string `json:"endpoint,omitempty"` // "sandbox" or the URL (never credentials)
 	Sandbox  bool   `json:"sandbox,omitempty"`  // nothing real was issued
 
-	Rosters []RosterInfo   `json:"rosters"`
-	Rows    int            `json:"rows"`   // roster rows reported (blank rows excluded)
-	Counts  map[Status]int `json:"counts"` // rows per final status
+	Rosters []RosterInfo            `json:"rosters"`
+	Rows    int                     `json:"rows"`   // roster rows reported (blank rows excluded)
+	Counts  map[platform.Status]int `json:"counts"` // rows per final status
 
 	Requests  int64 `json:"requests"`
 	Retries   int64 `json:"retries"`

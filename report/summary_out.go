@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cardimport/cardimport/importer/platform"
 )
 
 // SandboxBanner is the line every sandbox summary carries.
@@ -31,8 +33,8 @@ func (s Summary) normalized() Summary {
 	if s.Rosters == nil {
 		s.Rosters = []RosterInfo{} // "rosters": [] rather than null
 	}
-	counts := make(map[Status]int, len(Statuses)+len(s.Counts))
-	for _, st := range Statuses {
+	counts := make(map[platform.Status]int, len(platform.Statuses)+len(s.Counts))
+	for _, st := range platform.Statuses {
 		counts[st] = 0
 	}
 	for k, v := range s.Counts {
@@ -42,13 +44,13 @@ func (s Summary) normalized() Summary {
 	return s
 }
 
-// statusOrder returns the keys of counts: Statuses first, in their order,
+// statusOrder returns the keys of counts: platform.Statuses first, in their order,
 // then any others sorted.
-func statusOrder(counts map[Status]int) []Status {
-	order := slices.Clone(Statuses)
-	var extra []Status
+func statusOrder(counts map[platform.Status]int) []platform.Status {
+	order := slices.Clone(platform.Statuses)
+	var extra []platform.Status
 	for k := range counts {
-		if !slices.Contains(Statuses, k) {
+		if !slices.Contains(platform.Statuses, k) {
 			extra = append(extra, k)
 		}
 	}
@@ -60,7 +62,7 @@ func statusOrder(counts map[Status]int) []Status {
 type plainSummary Summary
 
 // MarshalJSON encodes the summary with its derived fields filled (see
-// WriteJSON) and "counts" holding every status, in Statuses order.
+// WriteJSON) and "counts" holding every status, in platform.Statuses order.
 func (s Summary) MarshalJSON() ([]byte, error) {
 	n := s.normalized()
 	var counts bytes.Buffer
@@ -79,7 +81,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 	}
 	counts.WriteByte('}')
 
-	// encoding/json sorts map keys; to keep Statuses order the map is left
+	// encoding/json sorts map keys; to keep platform.Statuses order the map is left
 	// out and its object spliced in. `"counts":null` can only be that key:
 	// inside a JSON string every '"' is escaped.
 	p := plainSummary(n)
@@ -150,7 +152,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		width = max(width, len(groupDigits(int64(c))))
 	}
 	for _, st := range statusOrder(n.Counts) {
-		if c := n.Counts[st]; c > 0 || (st == StatusIssued && n.Command != "validate") {
+		if c := n.Counts[st]; c > 0 || (st == platform.StatusIssued && n.Command != "validate") {
 			line(string(st), "%*s", width, groupDigits(int64(c)))
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cardimport/cardimport/importer/platform"
 )
 
 func TestSummaryTextGolden(t *testing.T) {
@@ -20,7 +22,7 @@ func TestSummaryTextGolden(t *testing.T) {
 }
 
 func TestSummaryTextMinimal(t *testing.T) {
-	s := &Summary{Command: "validate", Rows: 1234567, Counts: map[Status]int{StatusValid: 1234560, StatusInvalid: 7}, Elapsed: 90 * time.Second}
+	s := &Summary{Command: "validate", Rows: 1234567, Counts: map[platform.Status]int{platform.StatusValid: 1234560, platform.StatusInvalid: 7}, Elapsed: 90 * time.Second}
 	var b bytes.Buffer
 	if err := s.WriteText(&b); err != nil {
 		t.Fatal(err)
@@ -53,7 +55,7 @@ func TestSummaryJSONGolden(t *testing.T) {
 }
 
 func TestSummaryJSONCounts(t *testing.T) {
-	s := &Summary{Command: "import", Counts: map[Status]int{StatusRejected: 2, "weird": 1}, Elapsed: 1500 * time.Millisecond, Rows: 3}
+	s := &Summary{Command: "import", Counts: map[platform.Status]int{platform.StatusRejected: 2, "weird": 1}, Elapsed: 1500 * time.Millisecond, Rows: 3}
 	var b bytes.Buffer
 	if err := s.WriteJSON(&b); err != nil {
 		t.Fatal(err)
@@ -67,16 +69,16 @@ func TestSummaryJSONCounts(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
 		t.Fatalf("%v\n%s", err, b.String())
 	}
-	if len(got.Counts) != len(Statuses)+1 || got.Counts["rejected"] != 2 || got.Counts["issued"] != 0 || got.Counts["weird"] != 1 {
+	if len(got.Counts) != len(platform.Statuses)+1 || got.Counts["rejected"] != 2 || got.Counts["issued"] != 0 || got.Counts["weird"] != 1 {
 		t.Errorf("counts %v", got.Counts)
 	}
 	if got.ElapsedSec != 1.5 || got.RowsPerSec != 2 || got.Rosters == nil {
 		t.Errorf("derived fields %+v", got)
 	}
-	// Keys in Statuses order, extras after.
+	// Keys in platform.Statuses order, extras after.
 	out := b.String()
 	last := -1
-	for _, st := range append(Statuses, "weird") {
+	for _, st := range append(platform.Statuses, "weird") {
 		i := strings.Index(out, `"`+string(st)+`": `)
 		if i < last {
 			t.Errorf("%s out of order in\n%s", st, out)
@@ -95,7 +97,7 @@ func TestSummaryJSONCounts(t *testing.T) {
 	}
 	// Round trip.
 	var back Summary
-	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back.Counts[StatusRejected] != 2 {
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back.Counts[platform.StatusRejected] != 2 {
 		t.Errorf("round trip: %v %+v", err, back)
 	}
 }
@@ -111,7 +113,7 @@ func TestSummaryJSONTrickyStrings(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatalf("%v\n%s", err, b)
 	}
-	if back.Warnings[0] != `"counts":null` || back.Fatal != `x","counts":null` || len(back.Counts) != len(Statuses) {
+	if back.Warnings[0] != `"counts":null` || back.Fatal != `x","counts":null` || len(back.Counts) != len(platform.Statuses) {
 		t.Errorf("got %s", b)
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate"
 )
 
 // Writer writes one reconciliation report. Lines are written in roster
@@ -78,12 +81,12 @@ func Create(path string, opts Options) (Writer, error) {
 type tally struct {
 	generated bool
 	rows      int
-	counts    map[Status]int
+	counts    map[platform.Status]int
 	closed    bool
 }
 
 func newTally(opts Options) tally {
-	return tally{generated: opts.Generated, counts: make(map[Status]int)}
+	return tally{generated: opts.Generated, counts: make(map[platform.Status]int)}
 }
 
 // line checks that a Line may be written now and counts it.
@@ -121,7 +124,7 @@ func (t *tally) summary(s *Summary) *Summary {
 	if s != nil {
 		return s
 	}
-	counts := make(map[Status]int, len(t.counts))
+	counts := make(map[platform.Status]int, len(t.counts))
 	for k, v := range t.counts {
 		counts[k] = v
 	}
@@ -136,7 +139,7 @@ func (t *tally) summary(s *Summary) *Summary {
 // masked — in its column and wherever the message quotes it (a validation
 // message names the bad value; source and row find the row).
 func lineValues(l *Line) [12]string {
-	phone, msg := MaskPhone(l.Phone), l.Message
+	phone, msg := validate.MaskPhone(l.Phone), l.Message
 	if utf8.RuneCountInString(l.Phone) >= 6 && strings.Contains(msg, l.Phone) {
 		msg = strings.ReplaceAll(msg, l.Phone, phone)
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -42,11 +43,11 @@ const (
 
 // statusFill says how a status is highlighted: rows that need fixing in
 // light red, rows whose state needs a look (or another run) in light yellow.
-func statusFill(s Status) rowFill {
+func statusFill(s platform.Status) rowFill {
 	switch s {
-	case StatusInvalid, StatusRejected:
+	case platform.StatusInvalid, platform.StatusRejected:
 		return fillRed
-	case StatusExists, StatusUnknown, StatusPending:
+	case platform.StatusExists, platform.StatusUnknown, platform.StatusPending:
 		return fillYellow
 	}
 	return fillNone
@@ -243,7 +244,7 @@ func (w *xlsxWriter) compose(out io.Writer, s *Summary) error {
 		if len(vals) != len(columns) {
 			return fmt.Errorf("spool: %d values, want %d", len(vals), len(columns))
 		}
-		fl := statusFill(Status(vals[status].s))
+		fl := statusFill(platform.Status(vals[status].s))
 		for i, v := range vals {
 			switch {
 			case numeric[i]:

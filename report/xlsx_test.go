@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -103,7 +105,7 @@ func TestXLSXReport(t *testing.T) {
 				t.Errorf("row %d %s = %q, want %q", l.Row, Columns[c], r[c], vals[c])
 			}
 		}
-		if r[6] != MaskPhone(l.Phone) {
+		if r[6] != validate.MaskPhone(l.Phone) {
 			t.Errorf("row %d: phone %q", l.Row, r[6])
 		}
 	}
@@ -226,17 +228,17 @@ func TestXLSXReport(t *testing.T) {
 	if len(got["warning"]) != 1 {
 		t.Errorf("warnings %v", got["warning"])
 	}
-	// Counts in Statuses order.
+	// Counts in platform.Statuses order.
 	var order []string
 	for _, r := range sum {
-		for _, s := range Statuses {
+		for _, s := range platform.Statuses {
 			if r[0] == string(s) {
 				order = append(order, r[0])
 			}
 		}
 	}
 	var want []string
-	for _, s := range Statuses {
+	for _, s := range platform.Statuses {
 		want = append(want, string(s))
 	}
 	if strings.Join(order, ",") != strings.Join(want, ",") {

@@ -110,7 +110,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	g.SetLimit(po.concurrency)
 	for i, n := range calls {
 		if ctx.Err() != nil || gctx.Err() != nil {
-			results[i] = []report.Generated{{Batch: i + 1, Status: report.StatusPending, Message: fmt.Sprintf("not sent: %d cards; the run stopped", n)}}
+			results[i] = []report.Generated{{Batch: i + 1, Status: platform.StatusPending, Message: fmt.Sprintf("not sent: %d cards; the run stopped", n)}}
 			continue
 		}
 		g.Go(func() error {
@@ -131,13 +131,13 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 
 	sum := &report.Summary{
 		Command: "generate", Target: string(validate.TargetMB), Endpoint: conn.label, Sandbox: conn.sandbox,
-		Counts: map[report.Status]int{}, Started: started, Elapsed: time.Since(started),
+		Counts: map[platform.Status]int{}, Started: started, Elapsed: time.Since(started),
 		Report: out.report, Journal: *journalPath, Interrupted: ctx.Err() != nil,
 	}
 	var confirmed validate.Money
 	for i, lines := range results {
 		if lines == nil {
-			lines = []report.Generated{{Batch: i + 1, Status: report.StatusPending, Message: "not sent: the run stopped"}}
+			lines = []report.Generated{{Batch: i + 1, Status: platform.StatusPending, Message: "not sent: the run stopped"}}
 		}
 		for _, l := range lines {
 			if err := rep.WriteGenerated(&l); err != nil {
@@ -165,7 +165,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		sum.Fatal = fatalErr.Error()
 	case sum.Interrupted:
 		code = exitInterrupted
-	case sum.Counts[report.StatusIssued] != *count:
+	case sum.Counts[platform.StatusIssued] != *count:
 		code = exitPartial
 	}
 	sum.ExitCode = code
@@ -212,26 +212,26 @@ func generatedLines(batch, n int, items []mb.RespItem, err error) ([]report.Gene
 		lines := make([]report.Generated, len(items))
 		for i, it := range items {
 			lines[i] = report.Generated{
-				Batch: batch, Status: report.StatusIssued, ID: string(it.ID), Cardno: it.CardNo(), Mbno: string(it.Mbno),
+				Batch: batch, Status: platform.StatusIssued, ID: string(it.ID), Cardno: it.CardNo(), Mbno: string(it.Mbno),
 				Password: string(it.Pwd), Extid: string(it.Extid), Balance: string(it.Balance),
 			}
 		}
 		if len(items) != n {
-			lines = append(lines, report.Generated{Batch: batch, Status: report.StatusUnknown,
+			lines = append(lines, report.Generated{Batch: batch, Status: platform.StatusUnknown,
 				Message: fmt.Sprintf("asked for %d cards, the platform listed %d: check the platform", n, len(items))})
 		}
 		return lines, journal.StatusIssued, nil
 	case errors.Is(err, platform.ErrUnknownOutcome):
-		return []report.Generated{{Batch: batch, Status: report.StatusUnknown,
+		return []report.Generated{{Batch: batch, Status: platform.StatusUnknown,
 			Message: fmt.Sprintf("%d cards: outcome unknown (%v); never retried, it could create the cards twice: check the platform", n, err)}}, "unknown", nil
 	case errors.As(err, &rej):
-		return []report.Generated{{Batch: batch, Status: report.StatusRejected, Message: fmt.Sprintf("%d cards: %s", n, rej.Info)}}, "refused", nil
+		return []report.Generated{{Batch: batch, Status: platform.StatusRejected, Message: fmt.Sprintf("%d cards: %s", n, rej.Info)}}, "refused", nil
 	case errors.Is(err, platform.ErrAuth):
-		return []report.Generated{{Batch: batch, Status: report.StatusPending, Message: fmt.Sprintf("%d cards not generated: %v", n, err)}}, "refused", err
+		return []report.Generated{{Batch: batch, Status: platform.StatusPending, Message: fmt.Sprintf("%d cards not generated: %v", n, err)}}, "refused", err
 	default:
 		// Transient failures that never reached the platform, retried to
 		// the end, or an interrupt before sending: nothing was created.
-		return []report.Generated{{Batch: batch, Status: report.StatusPending, Message: fmt.Sprintf("%d cards not generated: %v", n, err)}}, "not sent", err
+		return []report.Generated{{Batch: batch, Status: platform.StatusPending, Message: fmt.Sprintf("%d cards not generated: %v", n, err)}}, "not sent", err
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cardimport/cardimport/importer"
 	"github.com/cardimport/cardimport/importer/journal"
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/importer/sandy"
 	"github.com/cardimport/cardimport/report"
@@ -306,7 +307,7 @@ func outcomeCode(command string, res *importer.Result, runErr error) int {
 			continue
 		}
 		switch st {
-		case report.StatusIssued, report.StatusSkipped, report.StatusValid:
+		case platform.StatusIssued, platform.StatusSkipped, platform.StatusValid:
 		default:
 			return exitPartial
 		}

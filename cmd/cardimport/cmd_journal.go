@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cardimport/cardimport/importer/journal"
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/report"
 )
 
@@ -116,11 +117,11 @@ func journalExport(ctx context.Context, e *env, in *journal.Inspector, file stri
 		return err
 	}
 	defer rep.Abort()
-	sum := &report.Summary{Command: "journal export", Counts: map[report.Status]int{}}
+	sum := &report.Summary{Command: "journal export", Counts: map[platform.Status]int{}}
 	err = in.Each(ctx, false, func(en *journal.Entry) error {
-		st := report.Status(en.Status)
+		st := platform.Status(en.Status)
 		if en.Status == journal.StatusSending {
-			st = report.StatusUnknown // a run died while sending it
+			st = platform.StatusUnknown // a run died while sending it
 		}
 		sum.Rows++
 		sum.Counts[st]++

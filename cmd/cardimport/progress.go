@@ -10,6 +10,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/report"
 )
 
@@ -22,14 +23,14 @@ type progress struct {
 
 	mu     sync.Mutex
 	rows   int
-	counts map[report.Status]int
+	counts map[platform.Status]int
 	last   time.Time
 }
 
 const logEvery = 10 * time.Second
 
 func newProgress(e *env, log *slog.Logger, out outputOptions, verb string) *progress {
-	p := &progress{log: log, start: time.Now(), last: time.Now(), counts: map[report.Status]int{}}
+	p := &progress{log: log, start: time.Now(), last: time.Now(), counts: map[platform.Status]int{}}
 	if out.quiet {
 		p.log = slog.New(slog.DiscardHandler)
 		return p
@@ -72,7 +73,7 @@ func (p *progress) line(l *report.Line) {
 func (p *progress) attrs(now time.Time) []any {
 	el := now.Sub(p.start).Seconds()
 	args := []any{"rows", p.rows, "rows_per_second", fmt.Sprintf("%.1f", float64(p.rows)/max(el, 0.001))}
-	for _, st := range report.Statuses {
+	for _, st := range platform.Statuses {
 		if n := p.counts[st]; n > 0 {
 			args = append(args, string(st), n)
 		}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/cardimport/cardimport/importer/platform"
-	"github.com/cardimport/cardimport/report"
 )
 
 // A card number is "already issued" only to the same holder (SPEC §5): the
@@ -21,7 +20,7 @@ func TestClaimComparesTheHolder(t *testing.T) {
 	if _, err := j.Claim(ctx, 1, []*platform.Card{a}); err != nil {
 		t.Fatal(err)
 	}
-	if err := j.Record(ctx, []Outcome{{Card: a, Status: report.StatusIssued, Answer: platform.Answer{ID: "1", Mbno: "M1"}, Source: "roster.xlsx:会员", Row: 5}}); err != nil {
+	if err := j.Record(ctx, []Outcome{{Card: a, Status: platform.StatusIssued, Answer: platform.Answer{ID: "1", Mbno: "M1"}, Source: "roster.xlsx:会员", Row: 5}}); err != nil {
 		t.Fatal(err)
 	}
 	j.Close()
@@ -122,7 +121,7 @@ func TestLostJournalIsRefused(t *testing.T) {
 		j := open(t, path)
 		a := card("A")
 		j.Claim(ctx, 1, []*platform.Card{a})
-		j.Record(ctx, []Outcome{{Card: a, Status: report.StatusIssued, Answer: platform.Answer{ID: "1", Mbno: "M1"}}})
+		j.Record(ctx, []Outcome{{Card: a, Status: platform.StatusIssued, Answer: platform.Answer{ID: "1", Mbno: "M1"}}})
 		j.Close()
 	}
 	t.Run("emptied file", func(t *testing.T) {

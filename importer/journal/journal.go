@@ -15,7 +15,7 @@ import (
 	_ "modernc.org/sqlite" // the pure-Go driver "sqlite"
 
 	"github.com/cardimport/cardimport/importer/platform"
-	"github.com/cardimport/cardimport/report"
+	"github.com/cardimport/cardimport/validate"
 )
 
 // Status values kept for a card. A card whose request may have left
@@ -23,7 +23,7 @@ import (
 // verifying it): both are verified before anything is resent.
 const (
 	StatusSending = "sending"
-	StatusIssued  = string(report.StatusIssued)
+	StatusIssued  = string(platform.StatusIssued)
 )
 
 // Options say whose cards a DB records.
@@ -255,9 +255,9 @@ func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]
 				p.Answer.Cardno = c.Cardno
 				priors[i] = p
 				continue
-			case StatusSending, string(report.StatusUnknown):
+			case StatusSending, string(platform.StatusUnknown):
 				p.InDoubt = true
-			case string(report.StatusExists):
+			case string(platform.StatusExists):
 				if e.fingerprint == c.Fingerprint() || (e.fingerprint == "" && e.extid == c.Extid) {
 					// Sending it again would only hear "exists" again; a
 					// corrected row (another in-card code, phone or name)
@@ -269,7 +269,7 @@ func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]
 				}
 			}
 			priors[i] = p
-			if _, err := claim.ExecContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno, c.Extid, c.Fingerprint(), c.Name, report.MaskPhone(c.Phone),
+			if _, err := claim.ExecContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno, c.Extid, c.Fingerprint(), c.Name, validate.MaskPhone(c.Phone),
 				batch, now, now, j.run); err != nil {
 				return err
 			}
@@ -298,7 +298,7 @@ func (e *entryHolder) same(c *platform.Card) bool {
 	if e.name == "" && e.phone == "" {
 		return e.extid == c.Extid
 	}
-	return e.extid == c.Extid && e.name == c.Name && e.phone == report.MaskPhone(c.Phone)
+	return e.extid == c.Extid && e.name == c.Name && e.phone == validate.MaskPhone(c.Phone)
 }
 
 func (e *entryHolder) describe(c *platform.Card) *Holder {
@@ -312,7 +312,7 @@ func (e *entryHolder) describe(c *platform.Card) *Holder {
 	if e.name != "" && e.name != c.Name {
 		h.Differs = append(h.Differs, "name")
 	}
-	if e.phone != report.MaskPhone(c.Phone) || (len(h.Differs) == 0 && e.fingerprint != "") {
+	if e.phone != validate.MaskPhone(c.Phone) || (len(h.Differs) == 0 && e.fingerprint != "") {
 		h.Differs = append(h.Differs, "phone")
 	}
 	return h
@@ -369,7 +369,7 @@ func (j *DB) Record(ctx context.Context, outs []Outcome) error {
 			steps := c.Done | o.Answer.Steps
 			if _, err := record.ExecContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno, string(o.Status), int(steps), o.Answer.ID, o.Answer.Mbno, c.Extid,
 				o.Answer.Balance, o.Answer.Points, o.Answer.Bonus, c.Attempts, o.Batch, o.Message,
-				o.Source, o.Row, c.Name, report.MaskPhone(c.Phone), now, now, j.run, c.Fingerprint(), settleText(c.SettleAfter)); err != nil {
+				o.Source, o.Row, c.Name, validate.MaskPhone(c.Phone), now, now, j.run, c.Fingerprint(), settleText(c.SettleAfter)); err != nil {
 				return err
 			}
 		}
@@ -382,7 +382,7 @@ func (j *DB) Record(ctx context.Context, outs []Outcome) error {
 }
 
 // Finish records how the run ended and the rows per status.
-func (j *DB) Finish(ctx context.Context, outcome string, counts map[report.Status]int) error {
+func (j *DB) Finish(ctx context.Context, outcome string, counts map[platform.Status]int) error {
 	b, _ := json.Marshal(counts)
 	_, err := j.db.ExecContext(ctx, `UPDATE runs SET finished = ?, outcome = ?, counts = ? WHERE id = ?`,
 		stamp(j.opt.Now()), outcome, string(b), j.run)

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/cardimport/cardimport/importer/platform"
-	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
 
@@ -44,9 +43,9 @@ func TestLifecycleAcrossRuns(t *testing.T) {
 	}
 	a.Attempts, b.Attempts = 1, 1
 	err = j.Record(ctx, []Outcome{
-		{Card: a, Status: report.StatusIssued, Answer: platform.Answer{Found: true, ID: "8481085", Mbno: "M1", Balance: "100.88"}, Batch: 1, Source: "r.csv", Row: 2},
-		{Card: b, Status: report.StatusUnknown, Message: "verification failed", Batch: 1, Source: "r.csv", Row: 3},
-		{Card: c, Status: report.StatusRejected, Message: "手机号格式错误", Batch: 1, Source: "r.csv", Row: 4},
+		{Card: a, Status: platform.StatusIssued, Answer: platform.Answer{Found: true, ID: "8481085", Mbno: "M1", Balance: "100.88"}, Batch: 1, Source: "r.csv", Row: 2},
+		{Card: b, Status: platform.StatusUnknown, Message: "verification failed", Batch: 1, Source: "r.csv", Row: 3},
+		{Card: c, Status: platform.StatusRejected, Message: "手机号格式错误", Batch: 1, Source: "r.csv", Row: 4},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +89,7 @@ func TestRecordKeepsKnownIDs(t *testing.T) {
 	if err := j.Step(ctx, a, platform.Answer{ID: "77", Mbno: "M77"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := j.Record(ctx, []Outcome{{Card: a, Status: report.StatusUnknown}}); err != nil {
+	if err := j.Record(ctx, []Outcome{{Card: a, Status: platform.StatusUnknown}}); err != nil {
 		t.Fatal(err)
 	}
 	priors, _ := j.Claim(ctx, 2, []*platform.Card{card("A")})
@@ -169,8 +168,8 @@ func TestInspect(t *testing.T) {
 	j := open(t, path)
 	a, b := card("A"), card("B")
 	j.Claim(ctx, 1, []*platform.Card{a, b})
-	j.Record(ctx, []Outcome{{Card: a, Status: report.StatusIssued, Answer: platform.Answer{ID: "1", Mbno: "M1"}, Source: "r.csv", Row: 2}})
-	j.Finish(ctx, "interrupted", map[report.Status]int{report.StatusIssued: 1})
+	j.Record(ctx, []Outcome{{Card: a, Status: platform.StatusIssued, Answer: platform.Answer{ID: "1", Mbno: "M1"}, Source: "r.csv", Row: 2}})
+	j.Finish(ctx, "interrupted", map[platform.Status]int{platform.StatusIssued: 1})
 	if err := j.BeginGenerate(ctx, 1, 10, "50"); err != nil {
 		t.Fatal(err)
 	}

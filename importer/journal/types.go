@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/cardimport/cardimport/importer/platform"
-	"github.com/cardimport/cardimport/report"
 )
 
 // Prior is what the journal already knew of a card when a batch claimed it.
@@ -74,7 +73,7 @@ func (h *Holder) String() string {
 // Outcome is the final word on one card, committed after its request.
 type Outcome struct {
 	Card    *platform.Card
-	Status  report.Status
+	Status  platform.Status
 	Answer  platform.Answer
 	Message string
 	Batch   int64

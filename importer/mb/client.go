@@ -17,7 +17,6 @@ import (
 	"github.com/cardimport/cardimport/importer/pace"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/retry"
-	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
 
@@ -210,7 +209,7 @@ func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answ
 		differs = append(differs, "name "+a.Name)
 	}
 	if a.Phone != "" && a.Phone != card.Phone {
-		differs = append(differs, "phone "+report.MaskPhone(a.Phone))
+		differs = append(differs, "phone "+validate.MaskPhone(a.Phone))
 	}
 	if len(differs) > 0 {
 		a.Conflict = fmt.Sprintf("card %s on the platform is another member's (%s)", card.Cardno, strings.Join(differs, ", "))
@@ -233,7 +232,7 @@ func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, err
 	var found []string
 	for _, k := range []struct{ key, value, what string }{
 		{"extid", card.Extid, "in-card code " + card.Extid},
-		{"phone", card.Phone, "phone " + report.MaskPhone(card.Phone)},
+		{"phone", card.Phone, "phone " + validate.MaskPhone(card.Phone)},
 	} {
 		if k.value == "" {
 			continue

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/cardimport/cardimport/importer/platform"
-	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
 
@@ -334,7 +333,7 @@ func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answ
 	a := platform.Answer{Found: true, Cardno: info.CardID, Mbno: info.CardID, Steps: platform.StepOpen, Name: info.Uname, Phone: info.Phone}
 	var differs []string
 	if info.Phone != "" && info.Phone != card.Phone {
-		differs = append(differs, "phone "+report.MaskPhone(info.Phone))
+		differs = append(differs, "phone "+validate.MaskPhone(info.Phone))
 	}
 	if info.Uname != "" && info.Uname != card.Name {
 		differs = append(differs, "name "+info.Uname)
@@ -421,7 +420,7 @@ func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, err
 	info, err := c.CardInfo(ctx, card.Cardno)
 	switch {
 	case err == nil:
-		found = append(found, fmt.Sprintf("card %s is already on the platform (%s, phone %s)", card.Cardno, info.Uname, report.MaskPhone(info.Phone)))
+		found = append(found, fmt.Sprintf("card %s is already on the platform (%s, phone %s)", card.Cardno, info.Uname, validate.MaskPhone(info.Phone)))
 	case !isNotFound(err):
 		return "", err
 	}
@@ -431,7 +430,7 @@ func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, err
 	}
 	for _, s := range list.Cards {
 		if s.Phone == card.Phone && s.CardID != card.Cardno {
-			found = append(found, fmt.Sprintf("phone %s already holds card %s", report.MaskPhone(card.Phone), s.CardID))
+			found = append(found, fmt.Sprintf("phone %s already holds card %s", validate.MaskPhone(card.Phone), s.CardID))
 			break
 		}
 	}
