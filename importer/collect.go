@@ -15,7 +15,7 @@ import (
 // them back in roster order, writes the report and the rejects file, and
 // keeps the counts. It returns when every producer is done.
 func (r *run) collect() *Result {
-	res := &Result{Counts: make(map[platform.Status]int)}
+	res := &Result{Outcome: Outcome{Counts: make(map[platform.Status]int)}}
 	waiting := make(map[int64]*job)
 	var next int64
 	writeErr := false

@@ -19,7 +19,7 @@ import (
 	"github.com/cardimport/cardimport/validate"
 )
 
-func sandyClient(t testing.TB, srv *sandbox.Server, timeout time.Duration, allowBonus bool) (*sandy.Client, sandy.Setup, error) {
+func sandyClient(t testing.TB, srv *sandbox.Server, timeout time.Duration, allowBonus bool) (*sandy.Flow, sandy.Setup, error) {
 	t.Helper()
 	c, err := sandy.New(sandy.Config{
 		Base: srv.SandyBase(), Token: sandbox.DefaultSandyToken, CustomerGUID: sandbox.DefaultCustomerGUID,
@@ -29,15 +29,14 @@ func sandyClient(t testing.TB, srv *sandbox.Server, timeout time.Duration, allow
 	if err != nil {
 		t.Fatal(err)
 	}
-	setup, err := c.Prepare(context.Background(), allowBonus)
-	return c, setup, err
+	return c.Prepare(context.Background(), allowBonus)
 }
 
-func sandyConfig(t testing.TB, c *sandy.Client, setup sandy.Setup, rows int, edit func(int, []string)) importer.Config {
+func sandyConfig(t testing.TB, c *sandy.Flow, setup sandy.Setup, rows int, edit func(int, []string)) importer.Config {
 	return importer.Config{
 		Rosters:     []importer.Roster{rosterCSV(t, rows, edit)},
 		Platform:    c,
-		Validate:    validate.Options{Target: validate.TargetSandy, Levels: setup.Levels},
+		Validate:    validate.Options{Profile: sandy.Profile, Levels: setup.Levels},
 		BatchSize:   1,
 		Concurrency: 6,
 	}
@@ -237,7 +236,7 @@ func TestSandyResumesBetweenOpenAndRecharge(t *testing.T) {
 	ros := rosterCSV(t, 10, nil)
 	for i := 0; i < 10; i++ {
 		row, _ := ros.Next()
-		v, _ := validate.New(validate.Options{Target: validate.TargetSandy, Levels: setup.Levels})
+		v, _ := validate.New(validate.Options{Profile: sandy.Profile, Levels: setup.Levels})
 		card, _ := v.Check(ros.Input(row))
 		pc := &platform.Card{Card: card}
 		if _, err := j.Claim(context.Background(), 1, []*platform.Card{pc}); err != nil {

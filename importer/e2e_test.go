@@ -332,7 +332,7 @@ func TestImportResumesFromJournal(t *testing.T) {
 	j := openJ()
 	var claimed []*platform.Card
 	first := rosterCSV(t, rows, nil)
-	v, _ := validate.New(validate.Options{})
+	v, _ := validate.New(validate.Options{Profile: mb.Profile})
 	for i := 0; ; i++ {
 		row, err := first.Next()
 		if err != nil {

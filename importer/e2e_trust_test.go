@@ -11,6 +11,7 @@ import (
 	"github.com/cardimport/cardimport/importer/journal"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/sandbox"
+	"github.com/cardimport/cardimport/importer/sandy"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
@@ -306,7 +307,7 @@ func TestSandyForeignPartialCardIsNotCompleted(t *testing.T) {
 	// nothing more; the third was opened and fully migrated.
 	cfg := sandyConfig(t, c, setup, 3, nil)
 	ros := cfg.Rosters[0]
-	v, _ := validate.New(validate.Options{Target: validate.TargetSandy, Levels: setup.Levels})
+	v, _ := validate.New(validate.Options{Profile: sandy.Profile, Levels: setup.Levels})
 	for i := 0; i < 3; i++ {
 		row, _ := ros.Next()
 		card, _ := v.Check(ros.Input(row))

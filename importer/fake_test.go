@@ -74,7 +74,7 @@ func TestRefusalNamingARowTakesItOut(t *testing.T) {
 	f := &fakePlatform{issue: func(cards []*platform.Card) ([]platform.Answer, error) {
 		for _, c := range cards {
 			if c.Cardno == "6000020" {
-				return nil, &platform.Rejection{Info: "卡号6000020已存在", Exists: true}
+				return nil, &platform.Rejection{Info: "卡号6000020已存在", Exists: true, Card: "6000020"} // as mb.Client names it
 			}
 		}
 		return issueAll(cards), nil

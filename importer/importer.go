@@ -83,10 +83,31 @@ type Config struct {
 	Log    *slog.Logger
 }
 
+// Outcome is how a run ended, from which its exit code follows.
+type Outcome struct {
+	Counts         map[platform.Status]int // rows (generate: cards) per final status
+	Interrupted    bool                    // Ctrl-C or SIGTERM stopped the run
+	BudgetExceeded bool                    // --max-errors stopped the sending
+	// Shortfall (generate): cards asked for that the platform did not
+	// confirm.
+	Shortfall int
+}
+
+// Complete reports whether every row ended issued, skipped or valid, and
+// nothing is missing.
+func (o Outcome) Complete() bool {
+	for st, n := range o.Counts {
+		if n > 0 && st != platform.StatusIssued && st != platform.StatusSkipped && st != platform.StatusValid {
+			return false
+		}
+	}
+	return o.Shortfall <= 0
+}
+
 // Result is what a run did.
 type Result struct {
-	Rows   int
-	Counts map[platform.Status]int
+	Outcome
+	Rows int
 
 	RosterBalance    validate.Money // over rows that passed validation
 	RosterPoints     int64
@@ -95,8 +116,6 @@ type Result struct {
 	Confirmations    int // rows whose balance the platform confirmed
 	PointsConfirmed  int // rows whose points the platform confirmed
 
-	Interrupted    bool   // Ctrl-C or SIGTERM stopped the run
-	BudgetExceeded bool   // --max-errors stopped the sending
-	Unread         string // where reading stopped early, "" when every row was read
-	Warnings       []string
+	Unread   string // where reading stopped early, "" when every row was read
+	Warnings []string
 }

@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/cardimport/cardimport/importer/journal"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/validate"
@@ -207,7 +204,7 @@ func (r *run) checkBudget(bad int64, final bool) {
 // batches, to the workers.
 func (r *run) read(ctx context.Context, v *validate.Validator, batches chan<- []*job) {
 	var batch []*job
-	flush := func() {
+	dispatch := func() {
 		if len(batch) == 0 {
 			return
 		}
@@ -224,7 +221,7 @@ func (r *run) read(ctx context.Context, v *validate.Validator, batches chan<- []
 			r.finish(j, platform.StatusPending, platform.Answer{}, r.notSentReason())
 		}
 	}
-	defer flush()
+	defer dispatch()
 
 	var seq int64
 	for i, ros := range r.cfg.Rosters {
@@ -244,12 +241,12 @@ func (r *run) read(ctx context.Context, v *validate.Validator, batches chan<- []
 				r.noteUnread(ros, seq)
 				return
 			}
-			// Take a window slot; before waiting for one, send the
+			// Take a window slot; before waiting for one, dispatch the
 			// partial batch, whose rows the collector may be waiting for.
 			select {
 			case r.window <- struct{}{}:
 			default:
-				flush()
+				dispatch()
 				select {
 				case r.window <- struct{}{}:
 				case <-ctx.Done():
@@ -275,7 +272,7 @@ func (r *run) read(ctx context.Context, v *validate.Validator, batches chan<- []
 			default:
 				batch = append(batch, j)
 				if len(batch) >= r.cfg.BatchSize {
-					flush()
+					dispatch()
 				}
 			}
 		}
@@ -344,7 +341,7 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 	parked := false
 	defer func() {
 		if !parked {
-			out.flush(ctx, jobs)
+			out.record(ctx, jobs)
 		}
 	}()
 	if r.interrupted.Load() || r.stopped() != nil {
@@ -409,7 +406,7 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 // interrupt or a fatal error ends the wait: the cards are reported
 // unknown and the next run checks them.
 func (r *run) settle(ctx context.Context, out *outcomes, jobs []*job) {
-	defer out.flush(ctx, jobs)
+	defer out.record(ctx, jobs)
 	for len(out.parked) > 0 {
 		parked := out.parked
 		out.parked = nil
@@ -471,290 +468,4 @@ func cardsOf(jobs []*job) []*platform.Card {
 		cards[i] = &j.card
 	}
 	return cards
-}
-
-// outcomes decides the fate of one batch's cards: it issues, bisects,
-// verifies and resends, and finally records and reports every card.
-type outcomes struct {
-	run    *run
-	batch  int64
-	final  map[*job]bool
-	parked []parkedJob // cards to verify again once a late platform settles
-}
-
-// parkedJob is a card whose fate a late platform may still change.
-type parkedJob struct {
-	job   *job
-	until time.Time // when the platform's records become conclusive
-	why   string
-	round int
-}
-
-func (o *outcomes) park(j *job, until time.Time, why string, round int) {
-	o.run.lim.Warn("a write got no answer; waiting until the platform's records are conclusive before checking it", "card", j.card.Cardno, "until", until.Format(time.TimeOnly))
-	o.parked = append(o.parked, parkedJob{job: j, until: until, why: why, round: round})
-}
-
-func (o *outcomes) set(j *job, st platform.Status, a platform.Answer, msg string) {
-	if o.final == nil {
-		o.final = make(map[*job]bool)
-	}
-	j.status, j.answer, j.msg = st, a, msg
-	o.final[j] = true
-	if st == platform.StatusRejected {
-		o.run.addBad(false)
-	}
-}
-
-// progress commits a finished step of a multi-step flow to the journal.
-func (o *outcomes) progress(ctx context.Context, c *platform.Card, a platform.Answer) error {
-	if o.run.cfg.Journal == nil {
-		return nil
-	}
-	return o.run.cfg.Journal.Step(ctx, c, a)
-}
-
-// abandon settles cards the run can no longer send: a card a request may
-// have issued is unknown (the next run verifies it), any other is pending.
-func (o *outcomes) abandon(jobs []*job, cause error) {
-	for _, j := range jobs {
-		if j.card.Done.Has(platform.StepRechargeSent) && !j.card.Done.Has(platform.StepRecharge) {
-			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done},
-				"opened; the recharge of "+j.card.Balance.String()+" yuan got no answer and the platform may still apply it: the next run checks the card's recharge history before anything is sent again")
-			continue
-		}
-		if j.card.Done != 0 && !j.card.Done.Has(platform.StepConfirm) {
-			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done}, "opened, but the run stopped before the card's flow was finished; the next run finishes it")
-			continue
-		}
-		if j.card.Suspect {
-			msg := "sent, but no usable answer came back and the run stopped before it could be verified; the next run verifies it"
-			if cause != nil {
-				msg += ": " + cause.Error()
-			}
-			o.set(j, platform.StatusUnknown, platform.Answer{}, msg)
-			continue
-		}
-		o.set(j, platform.StatusPending, platform.Answer{}, o.run.notSentReason())
-	}
-}
-
-// issue sends cards in one call and settles each of them.
-func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
-	if len(jobs) == 0 {
-		return
-	}
-	r := o.run
-	if r.interrupted.Load() || r.stopped() != nil {
-		o.abandon(jobs, nil)
-		return
-	}
-	answers, err := r.cfg.Platform.Issue(ctx, cardsOf(jobs), o.progress)
-	var rej *platform.Rejection
-	var settle *platform.SettleError
-	switch {
-	case err == nil:
-		var missing []*job
-		for i, a := range answers {
-			if a.Found {
-				o.set(jobs[i], platform.StatusIssued, a, "")
-			} else {
-				missing = append(missing, jobs[i])
-			}
-		}
-		if len(missing) > 0 {
-			r.lim.Warn("platform answer left cards out; verifying them", "batch", o.batch, "cards", len(missing))
-			for _, j := range missing {
-				j.card.Suspect = true
-			}
-		}
-		o.resend(ctx, o.verify(ctx, missing, "the platform's answer left it out", round), round)
-	case errors.As(err, &settle):
-		for _, j := range jobs {
-			o.park(j, settle.Until, "no usable answer came back", round)
-		}
-	case errors.Is(err, platform.ErrUnknownOutcome):
-		r.lim.Warn("outcome unknown; verifying the batch before anything is resent", "batch", o.batch, "cards", len(jobs), "err", err)
-		o.resend(ctx, o.verify(ctx, jobs, "no usable answer came back", round), round)
-	case errors.As(err, &rej):
-		if len(jobs) == 1 {
-			o.refused(ctx, jobs[0], rej, round)
-			return
-		}
-		// mb refuses a whole list for one bad row. When the refusal names
-		// the row's card number, in-card code or phone, that row is the
-		// culprit; otherwise halve the list until the rows the platform
-		// refuses stand alone.
-		if i := named(jobs, rej.Info); i >= 0 {
-			o.refused(ctx, jobs[i], rej, round)
-			o.issue(ctx, append(jobs[:i:i], jobs[i+1:]...), round)
-			return
-		}
-		mid := len(jobs) / 2
-		o.issue(ctx, jobs[:mid], round)
-		o.issue(ctx, jobs[mid:], round)
-	case errors.Is(err, platform.ErrAuth):
-		r.fatal(err)
-		o.abandon(jobs, err)
-	default:
-		if ctx.Err() == nil && !r.interrupted.Load() {
-			var t *platform.TransientError
-			switch {
-			case errors.As(err, &t) && t.Throttled:
-				r.fatal(fmt.Errorf("the platform kept refusing requests as too frequent, retries exhausted (lower --rate): %w", err))
-			case errors.As(err, &t):
-				r.fatal(fmt.Errorf("platform unreachable after retries: %w", err))
-			default:
-				r.fatal(err)
-			}
-		}
-		o.abandon(jobs, err)
-	}
-}
-
-// named returns the index of the one card whose number, in-card code or
-// phone the platform's words name ("卡号100101已存在"), or -1.
-func named(jobs []*job, info string) int {
-	tokens := strings.FieldsFunc(info, func(r rune) bool {
-		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-')
-	})
-	found := -1
-	for i, j := range jobs {
-		for _, t := range tokens {
-			if t == j.card.Cardno || t == j.card.Extid || t == j.card.Phone {
-				if found >= 0 && found != i {
-					return -1 // ambiguous: bisect
-				}
-				found = i
-			}
-		}
-	}
-	return found
-}
-
-// refused settles one card the platform refused.
-func (o *outcomes) refused(ctx context.Context, j *job, rej *platform.Rejection, round int) {
-	switch {
-	case rej.Exists && (j.card.Suspect || j.card.Done.Has(platform.StepOpen)):
-		// Our own earlier attempt may be what exists: ask.
-		if again := o.verify(ctx, []*job{j}, "the platform says it already exists", round); len(again) > 0 {
-			o.set(j, platform.StatusExists, platform.Answer{}, rej.Info)
-		}
-	case rej.Exists:
-		o.adopt(ctx, j, rej.Info)
-	default:
-		o.set(j, platform.StatusRejected, platform.Answer{}, rej.Info)
-	}
-}
-
-// adopt settles a card the platform already has and this journal never
-// sent (SPEC §5): held by the row's holder with nothing missing, it is
-// the row's card — issued, with the platform's ids; otherwise it exists,
-// and the message says whose it is or what it lacks. A card this run did
-// not open is never completed (recharged) automatically. said is the
-// platform's refusal.
-func (o *outcomes) adopt(ctx context.Context, j *job, said string) {
-	r := o.run
-	a, err := r.cfg.Platform.Verify(ctx, &j.card)
-	switch {
-	case err == nil && a.Conflict != "":
-		o.set(j, platform.StatusExists, platform.Answer{}, said+": "+a.Conflict)
-	case err == nil && a.Unconfirmed != "":
-		o.set(j, platform.StatusExists, platform.Answer{}, said+": "+a.Unconfirmed)
-	case err == nil && (a.Partial || a.Missing != ""):
-		o.set(j, platform.StatusExists, platform.Answer{}, said+": the platform has this card for this holder, but "+a.Missing+
-			"; this journal did not open it, so cardimport does not complete it: complete it on the platform, or check who opened it")
-	case err == nil:
-		o.set(j, platform.StatusIssued, a, "already on the platform for this holder: adopted with the platform's ids ("+said+")")
-	case errors.Is(err, platform.ErrNotFound):
-		o.set(j, platform.StatusExists, platform.Answer{}, said)
-	case errors.Is(err, platform.ErrAuth):
-		r.fatal(err)
-		o.set(j, platform.StatusExists, platform.Answer{}, said)
-	default:
-		o.set(j, platform.StatusExists, platform.Answer{}, said+"; comparing its holder with the row failed: "+err.Error())
-	}
-}
-
-// verify asks the platform about cards whose fate is open. Cards found are
-// settled; the ones the platform does not have are returned, to be sent.
-// A card whose fate a late platform may still change is parked.
-func (o *outcomes) verify(ctx context.Context, jobs []*job, why string, round int) (notFound []*job) {
-	r := o.run
-	for _, j := range jobs {
-		if r.interrupted.Load() {
-			o.abandon([]*job{j}, nil)
-			continue
-		}
-		a, err := r.cfg.Platform.Verify(ctx, &j.card)
-		var settle *platform.SettleError
-		switch {
-		case err == nil && a.Conflict != "":
-			o.set(j, platform.StatusExists, platform.Answer{}, a.Conflict)
-		case err == nil && a.Partial:
-			// Ours, half done: finish the flow from where it stopped.
-			j.card.Done |= a.Steps
-			notFound = append(notFound, j)
-		case err == nil:
-			o.set(j, platform.StatusIssued, a, joinMsg("confirmed by verification ("+why+")", a.Missing))
-		case errors.Is(err, platform.ErrNotFound):
-			notFound = append(notFound, j)
-		case errors.As(err, &settle):
-			o.park(j, settle.Until, why, round)
-		case errors.Is(err, platform.ErrAuth):
-			r.fatal(err)
-			o.abandon([]*job{j}, err)
-		default:
-			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done}, why+", and verifying it failed: "+err.Error()+"; the next run verifies it again")
-		}
-	}
-	return notFound
-}
-
-func joinMsg(a, b string) string {
-	if b == "" {
-		return a
-	}
-	return a + "; " + b
-}
-
-// resend sends again cards verified as not issued, a bounded number of times.
-func (o *outcomes) resend(ctx context.Context, jobs []*job, round int) {
-	if len(jobs) == 0 {
-		return
-	}
-	if round >= o.run.cfg.MaxResends {
-		for _, j := range jobs {
-			o.set(j, platform.StatusPending, platform.Answer{}, "not issued: "+strconv.Itoa(j.card.Attempts)+" attempts got no usable answer; run the same command again to retry")
-		}
-		return
-	}
-	o.issue(ctx, jobs, round+1)
-}
-
-// flush records the batch's outcomes in the journal and reports them.
-func (o *outcomes) flush(ctx context.Context, jobs []*job) {
-	r := o.run
-	for _, j := range jobs {
-		if !o.final[j] {
-			// Every path settles every card; this is the safety net.
-			o.set(j, platform.StatusUnknown, platform.Answer{}, "internal error: the card was left without an outcome")
-		}
-	}
-	if r.cfg.Journal != nil {
-		recs := make([]journal.Outcome, 0, len(jobs))
-		for _, j := range jobs {
-			if j.status == platform.StatusSkipped || j.foreign {
-				continue
-			}
-			recs = append(recs, journal.Outcome{Card: &j.card, Status: j.status, Answer: j.answer, Message: j.msg, Batch: o.batch,
-				Source: r.cfg.Rosters[j.src].Source(), Row: j.row.Line})
-		}
-		if err := r.cfg.Journal.Record(context.WithoutCancel(ctx), recs); err != nil {
-			r.fatal(fmt.Errorf("journal: %w", err))
-		}
-	}
-	for _, j := range jobs {
-		r.results <- j
-	}
 }

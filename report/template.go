@@ -45,11 +45,11 @@ func (c TemplateColumn) Comment() string {
 
 // TemplateColumns returns the template's columns for target: the fields it
 // requires first, in spec order, then the optional ones.
-func TemplateColumns(target validate.Target) []TemplateColumn {
-	req := validate.Required(target)
+func TemplateColumns(p validate.Profile) []TemplateColumn {
+	req := p.Required
 	var first, rest []TemplateColumn
 	for _, f := range validate.Fields() {
-		c := TemplateColumn{Field: f, Header: f.Aliases()[0], Required: slices.Contains(req, f), Rule: fieldRule(f, target)}
+		c := TemplateColumn{Field: f, Header: f.Aliases()[0], Required: slices.Contains(req, f), Rule: fieldRule(f, p)}
 		if c.Required {
 			first = append(first, c)
 		} else {
@@ -60,7 +60,7 @@ func TemplateColumns(target validate.Target) []TemplateColumn {
 }
 
 // fieldRule is SPEC §3's rule for f in one line, with an example.
-func fieldRule(f validate.Field, target validate.Target) string {
+func fieldRule(f validate.Field, p validate.Profile) string {
 	switch f {
 	case validate.Cardno:
 		return "4–32 letters or digits, unique, e.g. 100101"
@@ -77,16 +77,16 @@ func fieldRule(f validate.Field, target validate.Target) string {
 	case validate.Birthday:
 		return "a date, e.g. 1990-02-03"
 	case validate.Level:
-		if target == validate.TargetSandy {
+		if p.LevelNames {
 			return "a card level name or id of the platform, e.g. 高级会员"
 		}
-		return "a whole number 1–5, e.g. 1"
+		return fmt.Sprintf("a whole number 1–%d, e.g. 1", p.MaxLevel)
 	case validate.Balance:
 		return "an amount ≥ 0 with at most 2 decimals, e.g. 100.50"
 	case validate.Points:
 		return "a whole number ≥ 0, e.g. 200"
 	case validate.Expirydate:
-		if target == validate.TargetSandy {
+		if !p.RelativeExpiry {
 			return "a date not in the past, e.g. 2030-12-31"
 		}
 		return "a date not in the past, e.g. 2030-12-31, or 1day/1week/1month/1year"
@@ -113,7 +113,7 @@ var TemplateExtensions = []string{".xlsx", ".csv"}
 // rule; Text format on cardno, password, extid, phone and idnumber so Excel
 // keeps leading zeros and long digits; a 男/女 dropdown on sex; yyyy-mm-dd on
 // the dates and 0.00 on balance. The CSV template is UTF-8 with BOM.
-func WriteTemplate(path string, target validate.Target) error {
+func WriteTemplate(path string, p validate.Profile) error {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".xlsx" && ext != ".csv" {
 		return fmt.Errorf("template %s: unknown format %q, use one of %s", path, ext, strings.Join(TemplateExtensions, ", "))
@@ -128,7 +128,7 @@ func WriteTemplate(path string, target validate.Target) error {
 		return fmt.Errorf("template: %w", err)
 	}
 	defer af.Abort()
-	cols := TemplateColumns(target)
+	cols := TemplateColumns(p)
 	if ext == ".csv" {
 		err = csvTemplate(af, cols)
 	} else {

@@ -12,16 +12,19 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/cardimport/cardimport/importer/mb"
+	"github.com/cardimport/cardimport/importer/sandy"
 	"github.com/cardimport/cardimport/validate"
 )
 
 func TestTemplateColumns(t *testing.T) {
-	for _, target := range []validate.Target{validate.TargetMB, validate.TargetSandy} {
-		cols := TemplateColumns(target)
+	for _, profile := range []validate.Profile{mb.Profile, sandy.Profile} {
+		target := profile.Name
+		cols := TemplateColumns(profile)
 		if len(cols) != int(validate.NumFields) {
 			t.Fatalf("%s: %d columns", target, len(cols))
 		}
-		req := validate.Required(target)
+		req := profile.Required
 		for i, c := range cols {
 			if c.Required != (i < len(req)) {
 				t.Errorf("%s: column %d %s required=%v out of place", target, i, c.Field, c.Required)
@@ -43,12 +46,12 @@ func TestTemplateColumns(t *testing.T) {
 			}
 		}
 	}
-	sandy := TemplateColumns(validate.TargetSandy)
+	sandy := TemplateColumns(sandy.Profile)
 	if sandy[0].Field != validate.Cardno || sandy[1].Field != validate.Name || sandy[4].Field != validate.Password {
 		t.Errorf("sandy order %v", sandy)
 	}
 	var phone TemplateColumn
-	for _, c := range TemplateColumns(validate.TargetMB) {
+	for _, c := range TemplateColumns(mb.Profile) {
 		if c.Field == validate.Phone {
 			phone = c
 		}
@@ -61,7 +64,7 @@ func TestTemplateColumns(t *testing.T) {
 func TestTemplateXLSX(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "roster.xlsx")
-	if err := WriteTemplate(path, validate.TargetMB); err != nil {
+	if err := WriteTemplate(path, mb.Profile); err != nil {
 		t.Fatal(err)
 	}
 	noTempFiles(t, dir)
@@ -72,7 +75,7 @@ func TestTemplateXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cols := TemplateColumns(validate.TargetMB)
+	cols := TemplateColumns(mb.Profile)
 	if len(rows) != 1 {
 		t.Fatalf("%d rows, want the header only", len(rows))
 	}
@@ -162,12 +165,12 @@ func TestTemplateXLSX(t *testing.T) {
 
 func TestTemplateCSV(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "roster.csv")
-	if err := WriteTemplate(path, validate.TargetSandy); err != nil {
+	if err := WriteTemplate(path, sandy.Profile); err != nil {
 		t.Fatal(err)
 	}
 	b := readFile(t, path)
 	var headers []string
-	for _, c := range TemplateColumns(validate.TargetSandy) {
+	for _, c := range TemplateColumns(sandy.Profile) {
 		headers = append(headers, c.Header)
 	}
 	want := utf8BOM + strings.Join(headers, ",") + "\r\n"
@@ -186,7 +189,7 @@ func TestTemplateRefusesOverwrite(t *testing.T) {
 		if err := os.WriteFile(path, []byte("mine"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		err := WriteTemplate(path, validate.TargetMB)
+		err := WriteTemplate(path, mb.Profile)
 		if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), path) {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -194,7 +197,7 @@ func TestTemplateRefusesOverwrite(t *testing.T) {
 			t.Errorf("%s overwritten", name)
 		}
 	}
-	if err := WriteTemplate(filepath.Join(dir, "t.xls"), validate.TargetMB); err == nil || !strings.Contains(err.Error(), ".xlsx, .csv") {
+	if err := WriteTemplate(filepath.Join(dir, "t.xls"), mb.Profile); err == nil || !strings.Contains(err.Error(), ".xlsx, .csv") {
 		t.Errorf("xls: %v", err)
 	}
 	noTempFiles(t, dir)

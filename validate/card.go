@@ -1,33 +1,5 @@
 package validate
 
-// Target is the card platform a roster is issued on.
-type Target string
-
-// The platforms of SPEC §4 and §8.
-const (
-	TargetMB    Target = "mb"    // 果盘 mb_newcard
-	TargetSandy Target = "sandy" // member-cjb
-)
-
-// ParseTarget checks a --target value.
-func ParseTarget(s string) (Target, bool) {
-	switch t := Target(s); t {
-	case TargetMB, TargetSandy:
-		return t, true
-	}
-	return "", false
-}
-
-// Required returns the fields a roster must have a column for, and every
-// row a value in, on target t (SPEC §3: cardno, password and extid are
-// required for mb; for sandy only cardno).
-func Required(t Target) []Field {
-	if t == TargetSandy {
-		return []Field{Cardno, Name, Phone, Sex}
-	}
-	return []Field{Cardno, Password, Extid, Name, Phone, Sex}
-}
-
 // Card is a valid roster row, normalised to what is sent to the platform.
 // Optional fields are "" when absent (and then never sent), except Balance
 // and Points which say so with HasBalance and HasPoints.

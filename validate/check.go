@@ -7,17 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// Errors of New, for callers that map bad options to a usage error.
-var (
-	ErrUnknownTarget = errors.New("unknown target")
-	ErrUnknownRegion = errors.New("unknown phone region")
-)
+// ErrUnknownRegion is New's error for a phone region it does not know, for
+// callers that map bad options to a usage error.
+var ErrUnknownRegion = errors.New("unknown phone region")
 
 // Validator checks roster rows against the rules of SPEC §3 and remembers
 // the card numbers, in-card codes and phones of the run to find
 // duplicates. It is not safe for concurrent use.
 type Validator struct {
-	target   Target
+	profile  Profile
 	phone    *phoneRegion
 	today    time.Time // midnight UTC of today's calendar date
 	levels   *levelIndex
@@ -25,16 +23,13 @@ type Validator struct {
 	dups     *dupTracker
 }
 
-// New returns a Validator for opts. It fails for an unknown target (the
-// zero Target means mb) or phone region ("" means CN). "Today", for the
-// birthday and expiry rules, is fixed when New is called.
+// New returns a Validator for opts. It fails for an unknown phone region
+// ("" means CN). "Today", for the birthday and expiry rules, is fixed when
+// New is called.
 func New(opts Options) (*Validator, error) {
-	target := opts.Target
-	if target == "" {
-		target = TargetMB
-	}
-	if _, ok := ParseTarget(string(target)); !ok {
-		return nil, fmt.Errorf("%w %q: use mb or sandy", ErrUnknownTarget, opts.Target)
+	profile := opts.Profile
+	if profile.isZero() {
+		profile = specProfile
 	}
 	phone, err := lookupRegion(opts.PhoneRegion)
 	if err != nil {
@@ -46,16 +41,18 @@ func New(opts Options) (*Validator, error) {
 	}
 	y, m, d := now.Date()
 	v := &Validator{
-		target: target,
-		phone:  phone,
-		today:  time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
-		dups:   newDupTracker(),
+		profile: profile,
+		phone:   phone,
+		today:   time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
+		dups:    newDupTracker(),
 	}
 	if opts.Levels != nil {
 		v.levels = newLevelIndex(opts.Levels)
 	}
-	for _, f := range Required(target) {
-		v.required[f] = true
+	for _, f := range profile.Required {
+		if f >= 0 && f < NumFields {
+			v.required[f] = true
+		}
 	}
 	return v, nil
 }

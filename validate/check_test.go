@@ -14,8 +14,7 @@ func TestNew(t *testing.T) {
 		msg  string
 	}{
 		{"zero options", Options{}, nil, ""},
-		{"sandy in HK", Options{Target: TargetSandy, PhoneRegion: "hk"}, nil, ""},
-		{"unknown target", Options{Target: "guopan"}, ErrUnknownTarget, `unknown target "guopan": use mb or sandy`},
+		{"sandy in HK", Options{Profile: sandyProfile, PhoneRegion: "hk"}, nil, ""},
 		{"unknown region", Options{PhoneRegion: "ZZ"}, ErrUnknownRegion,
 			`unknown phone region "ZZ": use an ISO country code such as CN, HK, MO or TW`},
 		{"region name", Options{PhoneRegion: "China"}, ErrUnknownRegion,
@@ -52,29 +51,29 @@ func TestRequired(t *testing.T) {
 	}
 	empty.Columns[Name] = "" // a missing column: named by the field
 	for _, tc := range []struct {
-		target Target
-		want   string
+		profile Profile
+		want    string
 	}{
-		{TargetMB, "卡号: empty, this column is required; 密码: empty, this column is required; " +
+		{mbProfile, "卡号: empty, this column is required; 密码: empty, this column is required; " +
 			"卡内编码: empty, this column is required; name: empty, this column is required; " +
 			"手机: empty, this column is required; 性别: empty, this column is required"},
-		{TargetSandy, "卡号: empty, this column is required; name: empty, this column is required; " +
+		{sandyProfile, "卡号: empty, this column is required; name: empty, this column is required; " +
 			"手机: empty, this column is required; 性别: empty, this column is required"},
 	} {
-		v := newValidator(t, Options{Target: tc.target})
+		v := newValidator(t, Options{Profile: tc.profile})
 		_, ps := v.Check(empty)
 		if got := Message(ps); got != tc.want {
-			t.Errorf("%s: message\n got: %s\nwant: %s", tc.target, got, tc.want)
+			t.Errorf("%s: message\n got: %s\nwant: %s", tc.profile.Name, got, tc.want)
 		}
 		for _, p := range ps {
 			if p.Value != "" {
-				t.Errorf("%s: empty value shown as %q", tc.target, p.Value)
+				t.Errorf("%s: empty value shown as %q", tc.profile.Name, p.Value)
 			}
 		}
 	}
 
 	// On sandy, password and in-card code are optional but still checked.
-	v := newValidator(t, Options{Target: TargetSandy})
+	v := newValidator(t, Options{Profile: sandyProfile})
 	in := baseInput()
 	in.Cells[Password], in.Cells[Extid] = TextCell(""), TextCell("")
 	if _, ps := v.Check(in); len(ps) != 0 {

@@ -9,8 +9,15 @@ import (
 
 func ExampleValidator_Check() {
 	v, err := validate.New(validate.Options{
-		Target: validate.TargetMB,
-		Now:    time.Date(2026, 11, 23, 10, 0, 0, 0, time.Local),
+		// What the platform requires and how it counts levels: the mb
+		// package declares this as mb.Profile.
+		Profile: validate.Profile{
+			Name:           "mb",
+			Required:       []validate.Field{validate.Cardno, validate.Password, validate.Extid, validate.Name, validate.Phone, validate.Sex},
+			MaxLevel:       5,
+			RelativeExpiry: true,
+		},
+		Now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.Local),
 	})
 	if err != nil {
 		panic(err)

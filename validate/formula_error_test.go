@@ -98,7 +98,7 @@ func TestFormulaErrorsAreNotDuplicates(t *testing.T) {
 // Sandy requires only a card number; an error in its optional columns
 // still makes the row invalid.
 func TestFormulaErrorsSandy(t *testing.T) {
-	v := newValidator(t, Options{Target: TargetSandy})
+	v := newValidator(t, Options{Profile: sandyProfile})
 	in := baseInput()
 	in.Cells[Password] = Cell{}
 	in.Cells[Extid] = Cell{}

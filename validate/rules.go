@@ -180,14 +180,15 @@ func (c *checker) birthday(cell Cell, s string) {
 // maxAge is the oldest plausible member, in years.
 const maxAge = 120
 
-// relativeExpiry are the expiry words mb accepts instead of a date.
+// relativeExpiry are the expiry words a platform may accept instead of a
+// date (Profile.RelativeExpiry; mb does).
 var relativeExpiry = map[string]bool{"1day": true, "1week": true, "1month": true, "1year": true}
 
 func (c *checker) expirydate(cell Cell, s string) {
 	word := strings.ToLower(strings.ReplaceAll(foldWidth(s), " ", ""))
 	if relativeExpiry[word] {
-		if c.v.target == TargetSandy {
-			c.fail(Expirydate, "sandy cards have no expiry, so "+word+" cannot be used: leave the column empty")
+		if !c.v.profile.RelativeExpiry {
+			c.fail(Expirydate, c.v.profile.Name+" cards have no expiry, so "+word+" cannot be used: leave the column empty")
 			return
 		}
 		c.card.Expirydate = word
@@ -198,7 +199,7 @@ func (c *checker) expirydate(cell Cell, s string) {
 	case errors.Is(err, errZeroDate):
 		return // a database's "no date": no expiry
 	case errors.Is(err, errDateSyntax):
-		if c.v.target == TargetSandy {
+		if !c.v.profile.RelativeExpiry {
 			c.fail(Expirydate, "not a date we can read: write it like 2027-12-31 or 20271231")
 		} else {
 			c.fail(Expirydate, "not a date we can read: write it like 2027-12-31 or 20271231, "+
@@ -214,7 +215,7 @@ func (c *checker) expirydate(cell Cell, s string) {
 }
 
 func (c *checker) level(_ Cell, s string) {
-	if c.v.target == TargetSandy {
+	if c.v.profile.LevelNames {
 		if c.v.levels == nil {
 			c.card.Level = s
 			return
@@ -228,12 +229,12 @@ func (c *checker) level(_ Cell, s string) {
 	}
 	k := trimZeroFraction(foldWidth(s))
 	if len(k) <= 3 && allDigits(k) {
-		if n, _ := strconv.Atoi(k); 1 <= n && n <= 5 {
+		if n, _ := strconv.Atoi(k); 1 <= n && n <= c.v.profile.MaxLevel {
 			c.card.Level = strconv.Itoa(n)
 			return
 		}
 	}
-	c.fail(Level, "a level is a whole number from 1 to 5")
+	c.fail(Level, c.v.profile.levelRange())
 }
 
 func (c *checker) balance(_ Cell, s string) {

@@ -204,7 +204,7 @@ func TestLevelMB(t *testing.T) {
 
 func TestLevelSandy(t *testing.T) {
 	levels := []CardLevel{{ID: "L1", Name: "普通会员"}, {ID: "L2", Name: "高級會員"}, {ID: "L3", Name: "ＶＩＰ 鑽石卡"}}
-	sandy := Options{Target: TargetSandy, Levels: levels}
+	sandy := Options{Profile: sandyProfile, Levels: levels}
 	runFieldCases(t, sandy, Level, []fieldCase{
 		{"same name", TextCell("普通会员"), "L1", ""},
 		{"simplified for traditional", TextCell("高级会员"), "L2", ""},
@@ -217,10 +217,10 @@ func TestLevelSandy(t *testing.T) {
 		{"mb number", TextCell("3"), "",
 			`等级 "3": not a card level on the platform: the platform's levels are 普通会员, 高級會員, ＶＩＰ 鑽石卡`},
 	})
-	runFieldCases(t, Options{Target: TargetSandy}, Level, []fieldCase{
+	runFieldCases(t, Options{Profile: sandyProfile}, Level, []fieldCase{
 		{"no levels: passes unchanged", TextCell(" 高級會員 "), "高級會員", ""},
 	})
-	runFieldCases(t, Options{Target: TargetSandy, Levels: []CardLevel{}}, Level, []fieldCase{
+	runFieldCases(t, Options{Profile: sandyProfile, Levels: []CardLevel{}}, Level, []fieldCase{
 		{"empty level list", TextCell("金卡"), "",
 			`等级 "金卡": not a card level on the platform: the platform has no card levels`},
 	})
@@ -316,7 +316,7 @@ func TestExpirydate(t *testing.T) {
 		{"2year", TextCell("2year"), "",
 			`有效期 "2year": not a date we can read: write it like 2027-12-31 or 20271231, or one of 1day, 1week, 1month, 1year`},
 	})
-	runFieldCases(t, Options{Target: TargetSandy}, Expirydate, []fieldCase{
+	runFieldCases(t, Options{Profile: sandyProfile}, Expirydate, []fieldCase{
 		{"sandy date", TextCell("2027-12-31"), "20271231", ""},
 		{"sandy 1year", TextCell("1year"), "",
 			`有效期 "1year": sandy cards have no expiry, so 1year cannot be used: leave the column empty`},

@@ -4,7 +4,7 @@ import "time"
 
 // Options configure a Validator.
 type Options struct {
-	Target      Target    // which fields are required; how level is checked
+	Profile     Profile   // the platform's rules: required fields, levels, expiry; zero: SPEC §3 strictly
 	PhoneRegion string    // ISO region for phone rules (--phone-region); "" means CN
 	Now         time.Time // "today" for birthday and expiry rules; zero means time.Now()
 	// Levels are the platform's card levels (sandy cardlevellist). When set,

@@ -2,17 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
-	"github.com/cardimport/cardimport/importer/journal"
-	"github.com/cardimport/cardimport/importer/mb"
-	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/importer"
+	"github.com/cardimport/cardimport/importer/targets"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
@@ -52,7 +48,17 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("--balance %q: %v", *balanceText, err)
 	}
-	if err := po.check(); err != nil {
+	target := targets.Default()
+	for _, d := range targets.All() {
+		if d.Generates {
+			target = d
+			break
+		}
+	}
+	if !target.Generates {
+		return usagef("no platform can generate cards")
+	}
+	if err := po.check(target); err != nil {
 		return err
 	}
 	if out.report == "" {
@@ -68,31 +74,20 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	}
 
 	log := newLogger(e, out)
-	conn, err := connect(ctx, e, log, validate.TargetMB, po, c.secrets, false)
+	conn, err := connect(ctx, log, target, po, c.secrets, connectOptions{})
 	if err != nil {
 		return err
 	}
 	defer conn.close()
-	jr, err := openJournal(ctx, *journalPath, validate.TargetMB, conn, "generate", false)
+	gen, ok := conn.Client.(importer.Generator)
+	if !ok {
+		return fmt.Errorf("%s: the client cannot generate cards", target.Name)
+	}
+	jr, err := openJournal(ctx, *journalPath, target, conn, "generate", false)
 	if err != nil {
 		return err
 	}
 	defer jr.Close()
-	unresolved, err := jr.UnresolvedGenerates(ctx)
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	if len(unresolved) > 0 {
-		if !*accept {
-			u := unresolved[0]
-			return fmt.Errorf("%d earlier type-15 call(s) have an unknown outcome (first: run %s, call %d, %d cards of %s yuan, %s): they may have created cards. Check the platform, then run again with --accept-unresolved",
-				len(unresolved), u.Run, u.Batch, u.Count, u.Balance, u.Created)
-		}
-		if err := jr.ResolveGenerates(ctx); err != nil {
-			return fmt.Errorf("journal: %w", err)
-		}
-		log.Warn("accepted earlier type-15 calls with unknown outcome", "calls", len(unresolved))
-	}
 
 	if err := os.MkdirAll(filepath.Dir(out.report), 0o755); err != nil {
 		return fmt.Errorf("report folder: %w", err)
@@ -104,140 +99,24 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	defer rep.Abort()
 
 	started := time.Now()
-	calls := splitCount(*count, po.batchSize)
-	results := make([][]report.Generated, len(calls))
-	g, gctx := errgroup.WithContext(context.WithoutCancel(ctx))
-	g.SetLimit(po.concurrency)
-	for i, n := range calls {
-		if ctx.Err() != nil || gctx.Err() != nil {
-			results[i] = []report.Generated{{Batch: i + 1, Status: platform.StatusPending, Message: fmt.Sprintf("not sent: %d cards; the run stopped", n)}}
-			continue
-		}
-		g.Go(func() error {
-			batch := int64(i + 1)
-			if err := jr.BeginGenerate(gctx, batch, n, balance.String()); err != nil {
-				return fmt.Errorf("journal: %w", err)
-			}
-			items, err := conn.mb.Generate(gctx, n, balance)
-			lines, status, jerr := generatedLines(int(batch), n, items, err)
-			results[i] = lines
-			if e2 := jr.EndGenerate(gctx, batch, status, len(items), errText(err)); e2 != nil {
-				return fmt.Errorf("journal: %w", e2)
-			}
-			return jerr
-		})
+	res, runErr := importer.Generate(ctx, importer.GenerateConfig{
+		Generator: gen, Journal: jr, Count: *count, Balance: balance,
+		BatchSize: po.batchSize, Concurrency: po.concurrency, AcceptUnresolved: *accept, Report: rep,
+	})
+	if res == nil {
+		return runErr
 	}
-	fatalErr := g.Wait()
-
+	if res.Accepted > 0 {
+		log.Warn("accepted earlier type-15 calls with unknown outcome", "calls", res.Accepted)
+	}
 	sum := &report.Summary{
-		Command: "generate", Target: string(validate.TargetMB), Endpoint: conn.label, Sandbox: conn.sandbox,
-		Counts: map[platform.Status]int{}, Started: started, Elapsed: time.Since(started),
-		Report: out.report, Journal: *journalPath, Interrupted: ctx.Err() != nil,
+		Command: "generate", Target: target.Name, Endpoint: conn.label, Sandbox: conn.sandbox,
+		Rows: res.Cards, Counts: res.Counts, Started: started, Elapsed: time.Since(started),
+		Report: out.report, Journal: *journalPath, Interrupted: res.Interrupted, Warnings: res.Warnings,
+		RosterBalance:    validate.Money{Fen: balance.Fen * int64(*count)}.Fixed(),
+		ConfirmedBalance: res.Confirmed.Fixed(),
 	}
-	var confirmed validate.Money
-	for i, lines := range results {
-		if lines == nil {
-			lines = []report.Generated{{Batch: i + 1, Status: platform.StatusPending, Message: "not sent: the run stopped"}}
-		}
-		for _, l := range lines {
-			if err := rep.WriteGenerated(&l); err != nil {
-				return fmt.Errorf("write report: %w", err)
-			}
-			if l.Cardno != "" {
-				sum.Rows++
-				sum.Counts[l.Status]++
-				if m, ok, _ := validate.ParseAmount(l.Balance); ok {
-					confirmed = confirmed.Add(m)
-				}
-			} else {
-				sum.Warnings = append(sum.Warnings, fmt.Sprintf("call %d: %s", l.Batch, l.Message))
-			}
-		}
-	}
-	sum.RosterBalance = validate.Money{Fen: balance.Fen * int64(*count)}.Fixed()
-	sum.ConfirmedBalance = confirmed.Fixed()
 	st := conn.stats()
 	sum.Requests, sum.Retries, sum.Throttled = st.Requests, st.Retries, st.Throttled
-	code := exitOK
-	switch {
-	case fatalErr != nil:
-		code = exitFatal
-		sum.Fatal = fatalErr.Error()
-	case sum.Interrupted:
-		code = exitInterrupted
-	case sum.Counts[platform.StatusIssued] != *count:
-		code = exitPartial
-	}
-	sum.ExitCode = code
-	if err := jr.Finish(context.WithoutCancel(ctx), outcomeWord(code), sum.Counts); err != nil {
-		log.Warn("journal: recording the end of the run failed", "err", err)
-	}
-	if err := rep.Close(sum); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	if out.json {
-		err = sum.WriteJSON(e.stdout)
-	} else {
-		err = sum.WriteText(e.stdout)
-	}
-	if err != nil {
-		return err
-	}
-	if fatalErr != nil {
-		return fatalErr
-	}
-	if code != exitOK {
-		return exitCodeError{code}
-	}
-	return nil
-}
-
-// splitCount splits n cards into calls of at most size.
-func splitCount(n, size int) []int {
-	var calls []int
-	for n > 0 {
-		k := min(n, size)
-		calls = append(calls, k)
-		n -= k
-	}
-	return calls
-}
-
-// generatedLines turns one type-15 call's result into report lines and the
-// journal status of the call. A fatal error (credentials) is returned.
-func generatedLines(batch, n int, items []mb.RespItem, err error) ([]report.Generated, string, error) {
-	var rej *platform.Rejection
-	switch {
-	case err == nil:
-		lines := make([]report.Generated, len(items))
-		for i, it := range items {
-			lines[i] = report.Generated{
-				Batch: batch, Status: platform.StatusIssued, ID: string(it.ID), Cardno: it.CardNo(), Mbno: string(it.Mbno),
-				Password: string(it.Pwd), Extid: string(it.Extid), Balance: string(it.Balance),
-			}
-		}
-		if len(items) != n {
-			lines = append(lines, report.Generated{Batch: batch, Status: platform.StatusUnknown,
-				Message: fmt.Sprintf("asked for %d cards, the platform listed %d: check the platform", n, len(items))})
-		}
-		return lines, journal.StatusIssued, nil
-	case errors.Is(err, platform.ErrUnknownOutcome):
-		return []report.Generated{{Batch: batch, Status: platform.StatusUnknown,
-			Message: fmt.Sprintf("%d cards: outcome unknown (%v); never retried, it could create the cards twice: check the platform", n, err)}}, "unknown", nil
-	case errors.As(err, &rej):
-		return []report.Generated{{Batch: batch, Status: platform.StatusRejected, Message: fmt.Sprintf("%d cards: %s", n, rej.Info)}}, "refused", nil
-	case errors.Is(err, platform.ErrAuth):
-		return []report.Generated{{Batch: batch, Status: platform.StatusPending, Message: fmt.Sprintf("%d cards not generated: %v", n, err)}}, "refused", err
-	default:
-		// Transient failures that never reached the platform, retried to
-		// the end, or an interrupt before sending: nothing was created.
-		return []report.Generated{{Batch: batch, Status: platform.StatusPending, Message: fmt.Sprintf("%d cards not generated: %v", n, err)}}, "not sent", err
-	}
-}
-
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
+	return finishRun(ctx, e, log, out, sum, res.Outcome, runErr, jr, rep)
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/cardimport/cardimport/importer/journal"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/roster"
-	"github.com/cardimport/cardimport/importer/sandy"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
@@ -61,7 +60,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := o.platform.check(); err != nil {
+	if err := o.platform.check(target); err != nil {
 		return err
 	}
 	budget, err := importer.ParseBudget(o.maxErrors)
@@ -82,7 +81,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeRosters(rosters)
 
-	conn, err := connect(ctx, e, log, target, o.platform, c.secrets, o.allowRechargeBonus)
+	conn, err := connect(ctx, log, target, o.platform, c.secrets, connectOptions{allowRechargeBonus: o.allowRechargeBonus})
 	if err != nil {
 		return err
 	}
@@ -100,15 +99,11 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		warnings = append(warnings, w)
 	}
 
-	if target == validate.TargetSandy {
-		// member-cjb opens one card per request.
-		o.platform.batchSize = 1
-		unsent := unsentColumns(rosters)
-		for _, w := range unsent {
-			log.Warn(w)
-		}
-		warnings = append(warnings, unsent...)
+	unsent := unsentColumns(target, rosters)
+	for _, w := range unsent {
+		log.Warn(w)
 	}
+	warnings = append(warnings, unsent...)
 	return runPipeline(ctx, e, log, pipeline{
 		command:     "import",
 		target:      target,
@@ -126,18 +121,18 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	})
 }
 
-// unsentColumns warns of roster columns member-cjb has no field for: their
-// values are checked but not migrated.
-func unsentColumns(rosters []*roster.Reader) []string {
+// unsentColumns warns of roster columns the platform has no field for:
+// their values are checked but not migrated.
+func unsentColumns(d *platform.Descriptor, rosters []*roster.Reader) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range rosters {
 		for _, c := range r.Columns() {
-			if c.Field == validate.NoField || sandy.Sends(c.Field) || seen[c.Name] {
+			if c.Field == validate.NoField || d.Sends(c.Field) || seen[c.Name] {
 				continue
 			}
 			seen[c.Name] = true
-			out = append(out, fmt.Sprintf("column %s (%s) is not migrated: member-cjb has no such field", c.Name, c.Field))
+			out = append(out, fmt.Sprintf("column %s (%s) is not migrated: %s has no such field", c.Name, c.Field, d.Title))
 		}
 	}
 	return out
@@ -146,7 +141,7 @@ func unsentColumns(rosters []*roster.Reader) []string {
 // pipeline is everything runPipeline needs, for import and validate alike.
 type pipeline struct {
 	command     string
-	target      validate.Target
+	target      *platform.Descriptor
 	rosters     []*roster.Reader
 	ro          rosterOptions
 	out         outputOptions
@@ -184,7 +179,7 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 	prog := newProgress(e, log, p.out, p.command)
 	perRoster := map[string]int{}
 	cfg := importer.Config{
-		Validate:    validate.Options{Target: p.target, PhoneRegion: p.ro.phoneRegion, Now: started},
+		Validate:    validate.Options{Profile: p.target.Profile, PhoneRegion: p.ro.phoneRegion, Now: started},
 		BatchSize:   p.batchSize,
 		Concurrency: p.concurrency,
 		Timeout:     p.timeout,
@@ -201,8 +196,8 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 		cfg.Rosters = append(cfg.Rosters, r)
 	}
 	if p.conn != nil {
-		cfg.Platform = p.conn.platform
-		cfg.Validate.Levels = p.conn.levels
+		cfg.Platform = p.conn.Client
+		cfg.Validate.Levels = p.conn.Levels
 		cfg.CheckOnly = p.checkOnly
 	}
 	if p.journal != nil {
@@ -217,7 +212,7 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 
 	sum := &report.Summary{
 		Command:       p.command,
-		Target:        string(p.target),
+		Target:        p.target.Name,
 		Rows:          res.Rows,
 		Counts:        res.Counts,
 		Started:       started,
@@ -251,20 +246,11 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 		if res.PointsConfirmed > 0 {
 			sum.ConfirmedPoints = fmt.Sprint(res.ConfirmedPoints)
 		}
-		sum.Warnings = append(sum.Warnings, p.conn.warnings...)
+		sum.Warnings = append(sum.Warnings, p.conn.Warnings...)
 	}
-	code := outcomeCode(p.command, res, runErr)
-	sum.ExitCode = code
 	if p.journal != nil {
 		sum.Journal = p.journalPath
-		if err := p.journal.Finish(context.WithoutCancel(ctx), outcomeWord(code), res.Counts); err != nil {
-			log.Warn("journal: recording the end of the run failed", "err", err)
-		}
 	}
-	if runErr != nil {
-		sum.Fatal = runErr.Error()
-	}
-
 	n, err := rej.Close()
 	if err != nil {
 		return fmt.Errorf("write rejects: %w", err)
@@ -272,47 +258,7 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 	if n > 0 {
 		sum.Rejects = p.out.rejects
 	}
-	if err := rep.Close(sum); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	if p.out.json {
-		err = sum.WriteJSON(e.stdout)
-	} else {
-		err = sum.WriteText(e.stdout)
-	}
-	if err != nil {
-		return err
-	}
-	if runErr != nil {
-		return runErr
-	}
-	if code != exitOK {
-		return exitCodeError{code}
-	}
-	return nil
-}
-
-// outcomeCode is the exit code of a run that produced a report.
-func outcomeCode(command string, res *importer.Result, runErr error) int {
-	switch {
-	case runErr != nil:
-		return exitFatal
-	case res.Interrupted:
-		return exitInterrupted
-	case res.BudgetExceeded:
-		return exitBudget
-	}
-	for st, n := range res.Counts {
-		if n == 0 {
-			continue
-		}
-		switch st {
-		case platform.StatusIssued, platform.StatusSkipped, platform.StatusValid:
-		default:
-			return exitPartial
-		}
-	}
-	return exitOK
+	return finishRun(ctx, e, log, p.out, sum, res.Outcome, runErr, p.journal, rep)
 }
 
 // outcomeWord names an exit code in the journal's list of runs.
@@ -337,8 +283,8 @@ func defaultJournal(reportPath string) string {
 
 // openJournal opens the journal for the connection's target and merchant.
 // newJournal (--new-journal) replaces a journal that lost its data.
-func openJournal(ctx context.Context, path string, target validate.Target, conn *connection, command string, newJournal bool) (*journal.DB, error) {
-	return journal.Open(ctx, path, journal.Options{Target: string(target), Merchant: conn.merchant, Command: command, NewJournal: newJournal})
+func openJournal(ctx context.Context, path string, target *platform.Descriptor, conn *connection, command string, newJournal bool) (*journal.DB, error) {
+	return journal.Open(ctx, path, journal.Options{Target: target.Name, Merchant: conn.Merchant, Command: command, NewJournal: newJournal})
 }
 
 // newLogger logs to stderr: text lines, info level (warnings with --quiet).
@@ -354,7 +300,7 @@ func newLogger(e *env, out outputOptions) *slog.Logger {
 // sent: a missing required column or a column that looks like a field
 // without naming one is fatal. A roster named twice, or an --ignore-column
 // that names no column, is a usage error.
-func openRosters(paths []string, o rosterOptions, target validate.Target, log *slog.Logger) ([]*roster.Reader, error) {
+func openRosters(paths []string, o rosterOptions, target *platform.Descriptor, log *slog.Logger) ([]*roster.Reader, error) {
 	if err := checkDistinctRosters(paths); err != nil {
 		return nil, err
 	}
@@ -365,7 +311,7 @@ func openRosters(paths []string, o rosterOptions, target validate.Target, log *s
 	for _, p := range paths {
 		r, err := roster.Open(p, opts)
 		if err == nil {
-			err = r.Require(validate.Required(target))
+			err = r.Require(target.Profile.Required)
 			if err != nil {
 				r.Close()
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cardimport/cardimport/importer/sandbox"
+	"github.com/cardimport/cardimport/report"
 )
 
 const sandboxAbout = `Serves the built-in simulator of both platforms on --addr: the 果盘 API
@@ -50,7 +51,7 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s\nmb endpoint:  %s\nsandy base:   %s\nledger:       %s/_sandbox/ledger\npress Ctrl-C to stop\n",
-		sandboxBanner, srv.MBEndpoint(), srv.SandyBase(), srv.URL)
+		report.SandboxBanner+": this is the built-in simulator", srv.MBEndpoint(), srv.SandyBase(), srv.URL)
 	<-ctx.Done()
 	return srv.Close()
 }

@@ -33,7 +33,7 @@ func runTemplate(_ context.Context, e *env, args []string) error {
 	default:
 		return usagef("%s: a template is .xlsx or .csv", c.args[0])
 	}
-	if err := report.WriteTemplate(c.args[0], target); err != nil {
+	if err := report.WriteTemplate(c.args[0], target.Profile); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: fill in one card per row, then run: cardimport validate %s\n", c.args[0], c.args[0])

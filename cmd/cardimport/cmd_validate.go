@@ -33,7 +33,7 @@ func runValidate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := po.check(); err != nil {
+	if err := po.check(target); err != nil {
 		return err
 	}
 	if err := checkReportPaths(&out, c.args); err != nil {
@@ -53,7 +53,7 @@ func runValidate(ctx context.Context, e *env, args []string) error {
 		out:     out,
 	}
 	if *checkServer {
-		conn, err := connect(ctx, e, log, target, po, c.secrets, true)
+		conn, err := connect(ctx, log, target, po, c.secrets, connectOptions{readOnly: true})
 		if err != nil {
 			return err
 		}

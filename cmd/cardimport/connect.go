@@ -2,30 +2,26 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync/atomic"
 	"time"
 
-	"github.com/cardimport/cardimport/importer"
-	"github.com/cardimport/cardimport/importer/mb"
 	"github.com/cardimport/cardimport/importer/pace"
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/retry"
 	"github.com/cardimport/cardimport/importer/sandbox"
-	"github.com/cardimport/cardimport/importer/sandy"
-	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/report"
 )
 
-// connection is a platform client ready for a run, with the run's one
+// connection is a platform session ready for a run, with the run's one
 // pacer and its counters.
 type connection struct {
-	platform importer.Platform
-	mb       *mb.Client // set for target mb (generate uses it directly)
-	levels   []validate.CardLevel
-	label    string // the endpoint as the summary shows it
-	merchant string // the journal's merchant key
-	sandbox  bool
-	warnings []string
+	*platform.Session
+	label   string // the endpoint as the summary shows it
+	sandbox bool
 
 	pacer   *pace.Pacer
 	retries atomic.Int64
@@ -45,83 +41,61 @@ func (c *connection) close() {
 	}
 }
 
-// sandboxBanner is said loudly whenever the built-in simulator answers.
-const sandboxBanner = "SANDBOX — nothing real was issued: the built-in simulator answered (use --endpoint URL for a real platform)"
+// connectOptions are what a command asks of a connection beyond the flags.
+type connectOptions struct {
+	allowRechargeBonus bool // --allow-recharge-bonus
+	readOnly           bool // validate --check-server: look up, never issue
+}
 
-// connect builds the platform client for target, starting the in-process
-// sandbox for --endpoint sandbox, and proves the credentials work before a
-// roster is spent on them.
-func connect(ctx context.Context, e *env, log *slog.Logger, target validate.Target, o platformOptions, sec secrets, allowBonus bool) (*connection, error) {
+// connect builds the platform's session, starting the in-process sandbox
+// for --endpoint sandbox: the platform's Connect proves the credentials
+// before a roster is spent on them.
+func connect(ctx context.Context, log *slog.Logger, d *platform.Descriptor, o platformOptions, secrets map[string]string, co connectOptions) (*connection, error) {
 	c := &connection{pacer: pace.New(o.rate), label: o.endpoint}
-	policy := retry.Policy{
-		Attempts: o.retries + 1,
-		OnRetry: func(attempt int, err error, wait time.Duration) {
-			c.retries.Add(1)
-			log.Debug("retrying", "attempt", attempt, "wait", wait, "err", err)
+	conn := platform.Connection{
+		Endpoint: o.endpoint,
+		Settings: platformSettings(d, o, secrets),
+		HTTP:     &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
+		Timeout:  o.timeout,
+		Pacer:    c.pacer,
+		Retry: retry.Policy{
+			Attempts: o.retries + 1,
+			OnRetry: func(attempt int, err error, wait time.Duration) {
+				c.retries.Add(1)
+				log.Debug("retrying", "attempt", attempt, "wait", wait, "err", err)
+			},
 		},
+		AllowRechargeBonus: co.allowRechargeBonus,
+		ReadOnly:           co.readOnly,
 	}
-	endpoint := o.endpoint
-	if endpoint == "sandbox" {
+	if o.endpoint == "sandbox" {
 		srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{})
 		if err != nil {
 			return nil, fmt.Errorf("start the sandbox: %w", err)
 		}
+		url, settings, ok := srv.Endpoint(d.Name)
+		if !ok {
+			srv.Close()
+			return nil, usagef("the built-in sandbox does not simulate %s: give --endpoint", d.Name)
+		}
 		c.srv, c.sandbox = srv, true
-		endpoint = srv.URL
-		o.gpid, o.msid, o.customerGUID = sandbox.DefaultGPID, sandbox.DefaultMSID, sandbox.DefaultCustomerGUID
-		sec = secrets{apiKey: sandbox.DefaultAPIKey, appSecret: sandbox.DefaultAppSecret, sandyToken: sandbox.DefaultSandyToken}
-		log.Warn(sandboxBanner, "url", srv.URL)
+		conn.Endpoint, conn.Settings = url, settings
+		log.Warn(report.SandboxBanner+": the built-in simulator answered (use --endpoint URL for a real platform)", "url", srv.URL)
 	}
-
-	switch target {
-	case validate.TargetMB:
-		if c.sandbox {
-			endpoint = c.srv.MBEndpoint()
-		}
-		client, err := mb.New(mb.Config{
-			Endpoint: endpoint, GPID: o.gpid, MSID: o.msid, APIKey: sec.apiKey, AppSecret: sec.appSecret, Op: o.op,
-			Timeout: o.timeout, Pacer: c.pacer, Retry: policy,
-		})
-		if err != nil {
-			c.close()
-			return nil, usageError{err}
-		}
-		c.platform, c.mb = client, client
-		c.merchant = "mb:" + o.gpid + "/" + o.msid
-		if err := client.Preflight(ctx); err != nil {
-			c.close()
-			return nil, fmt.Errorf("endpoint %s: %w", c.label, err)
-		}
-	case validate.TargetSandy:
-		if c.sandbox {
-			endpoint = c.srv.SandyBase()
-		}
-		client, err := sandy.New(sandy.Config{
-			Base: endpoint, Token: sec.sandyToken, CustomerGUID: o.customerGUID,
-			Timeout: o.timeout, Pacer: c.pacer, Retry: policy,
-		})
-		if err != nil {
-			c.close()
-			return nil, usageError{err}
-		}
-		// Reading the levels and the recharge rules also proves the
-		// token before the roster is spent.
-		setup, err := client.Prepare(ctx, allowBonus)
-		if err != nil {
-			c.close()
-			return nil, fmt.Errorf("endpoint %s: %w", c.label, err)
-		}
-		for _, w := range setup.Warnings {
-			log.Warn(w)
-		}
-		c.platform, c.levels, c.warnings = client, setup.Levels, setup.Warnings
-		c.merchant = "sandy:" + o.customerGUID
-	default:
+	s, err := d.Connect(ctx, conn)
+	if err != nil {
 		c.close()
-		return nil, fmt.Errorf("unknown target %s", target)
+		if errors.Is(err, platform.ErrConfig) {
+			return nil, usageError{err}
+		}
+		return nil, fmt.Errorf("endpoint %s: %w", c.label, err)
+	}
+	c.Session = s
+	for _, w := range s.Warnings {
+		log.Warn(w)
 	}
 	if c.sandbox {
-		c.merchant = "sandbox/" + c.merchant
+		c.Merchant = "sandbox/" + c.Merchant
 	}
 	return c, nil
 }

@@ -13,7 +13,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/roster"
+	"github.com/cardimport/cardimport/importer/targets"
 	"github.com/cardimport/cardimport/validate"
 )
 
@@ -28,34 +30,23 @@ type command struct {
 	about    string
 	fs       *flag.FlagSet
 	config   string
-	secrets  secrets
+	secrets  map[string]string // by setting key: never from flags, which `ps` shows to every user
 	args     []string
 }
 
-// secrets never come from flags, which `ps` shows to every user.
-type secrets struct {
-	apiKey     string // CARDIMPORT_APIKEY, config apikey
-	appSecret  string // CARDIMPORT_APPSECRET, config appsecret
-	sandyToken string // CARDIMPORT_SANDY_TOKEN, config sandy-token
-}
-
-// secretKeys are the config-file settings that hold secrets.
-var secretKeys = map[string]func(*secrets, string){
-	"apikey":      func(s *secrets, v string) { s.apiKey = v },
-	"appsecret":   func(s *secrets, v string) { s.appSecret = v },
-	"sandy-token": func(s *secrets, v string) { s.sandyToken = v },
-}
-
-// envFallbacks are flags whose value may come from the environment: an
-// explicit flag wins, then the environment, then the config file.
-var envFallbacks = map[string]string{
-	"gpid":          "CARDIMPORT_GPID",
-	"msid":          "CARDIMPORT_MSID",
-	"customer-guid": "CARDIMPORT_SANDY_CUSTOMERGUID",
+// secretSettings are the platforms' secret settings, by config key.
+func secretSettings() map[string]platform.Setting {
+	m := map[string]platform.Setting{}
+	for _, s := range targets.Settings() {
+		if s.Secret {
+			m[s.Key] = s
+		}
+	}
+	return m
 }
 
 func newCommand(name, synopsis, about string) *command {
-	c := &command{name: name, synopsis: synopsis, about: about, fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+	c := &command{name: name, synopsis: synopsis, about: about, fs: flag.NewFlagSet(name, flag.ContinueOnError), secrets: map[string]string{}}
 	c.fs.SetOutput(io.Discard)
 	return c
 }
@@ -94,21 +85,20 @@ func (c *command) parse(e *env, args []string, withConfig bool) error {
 			return err
 		}
 	}
-	for name, key := range envFallbacks {
-		if v := e.getenv(key); v != "" && !given[name] && c.fs.Lookup(name) != nil {
-			if err := c.fs.Set(name, v); err != nil {
-				return usagef("%s=%q: %v", key, v, err)
+	for _, s := range targets.Settings() {
+		v := e.getenv(s.Env)
+		switch {
+		case s.Env == "" || v == "":
+		case s.Secret:
+			// The environment is where schedulers inject secrets: it wins
+			// over the config file.
+			c.secrets[s.Key] = v
+		case !given[s.Key] && c.fs.Lookup(s.Key) != nil:
+			// An explicit flag wins, then the environment, then the
+			// config file.
+			if err := c.fs.Set(s.Key, v); err != nil {
+				return usagef("%s=%q: %v", s.Env, v, err)
 			}
-		}
-	}
-	// The environment is where schedulers inject secrets: it wins.
-	for key, set := range map[string]func(string){
-		"CARDIMPORT_APIKEY":      func(v string) { c.secrets.apiKey = v },
-		"CARDIMPORT_APPSECRET":   func(v string) { c.secrets.appSecret = v },
-		"CARDIMPORT_SANDY_TOKEN": func(v string) { c.secrets.sandyToken = v },
-	} {
-		if v := e.getenv(key); v != "" {
-			set(v)
 		}
 	}
 	return nil
@@ -126,6 +116,7 @@ func (c *command) loadConfig(given map[string]bool) error {
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		return fmt.Errorf("config %s: %w", c.config, err)
 	}
+	secrets := secretSettings()
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
 		keys = append(keys, k)
@@ -133,12 +124,12 @@ func (c *command) loadConfig(given map[string]bool) error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		v := raw[k]
-		if set, ok := secretKeys[k]; ok {
+		if _, ok := secrets[k]; ok {
 			s, ok := v.(string)
 			if !ok {
 				return fmt.Errorf("config %s: %s must be a string", c.config, k)
 			}
-			set(&c.secrets, s)
+			c.secrets[k] = s
 			continue
 		}
 		f := c.fs.Lookup(k)
@@ -258,7 +249,7 @@ type rosterOptions struct {
 
 func (o *rosterOptions) register(fs *flag.FlagSet) {
 	o.maps = mapFlag{}
-	fs.StringVar(&o.target, "target", "mb", "platform: mb (果盘 mb_newcard) or sandy (member-cjb)")
+	fs.StringVar(&o.target, "target", targets.Default().Name, "platform: "+targetHelp())
 	fs.StringVar(&o.sheet, "sheet", "", "xlsx `sheet` to read (default: the first visible sheet)")
 	fs.Var(o.maps, "map", "`column=field` for a header the aliases do not know; field is a name or an alias, like 余额 (repeatable)")
 	fs.Var(&o.ignore, "ignore-column", "`column` that looks like a card field but is not to be imported (repeatable)")
@@ -266,17 +257,17 @@ func (o *rosterOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.phoneRegion, "phone-region", "CN", "`region` phones are validated for (CN, HK, MO, TW...)")
 }
 
-func (o *rosterOptions) check() (validate.Target, error) {
-	t, ok := validate.ParseTarget(o.target)
+func (o *rosterOptions) check() (*platform.Descriptor, error) {
+	d, ok := targets.Lookup(o.target)
 	if !ok {
-		return "", usagef("--target %q: want mb or sandy", o.target)
+		return nil, usagef("--target %q: want %s", o.target, targets.Names())
 	}
 	// The roster reader owns the encodings and the --map and
 	// --ignore-column rules that need no roster.
 	if err := roster.CheckOptions(o.options(false)); err != nil {
-		return "", usageError{err}
+		return nil, usageError{err}
 	}
-	return t, nil
+	return d, nil
 }
 
 // options are the roster reader's options. With several rosters a --map or
@@ -320,6 +311,8 @@ func (o *outputOptions) defaults(first string) {
 	}
 }
 
+// extOf returns the extension of path, lower case, as every output check
+// reads it (report.Ext).
 func extOf(path string) string {
 	i := strings.LastIndexByte(path, '.')
 	if i < 0 || strings.ContainsAny(path[i:], `/\`) {
@@ -330,34 +323,54 @@ func extOf(path string) string {
 
 // platformOptions are the flags of commands that talk to a platform.
 type platformOptions struct {
-	endpoint     string
-	op           string
-	gpid, msid   string
-	customerGUID string
-	batchSize    int
-	concurrency  int
-	rate         float64
-	timeout      time.Duration
-	retries      int
+	endpoint    string
+	batchSize   int
+	concurrency int
+	rate        float64
+	timeout     time.Duration
+	retries     int
+	// settings are the platforms' ids that may come from flags (the
+	// descriptors' non-secret settings), by key.
+	settings map[string]*string
 }
 
 func (o *platformOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.endpoint, "endpoint", "sandbox", "platform `URL`; sandbox runs the built-in simulator (nothing real is issued)")
-	fs.StringVar(&o.op, "op", "cardimport", "operator name sent as get.op (mb)")
-	fs.StringVar(&o.gpid, "gpid", "", "mb application id (or CARDIMPORT_GPID)")
-	fs.StringVar(&o.msid, "msid", "", "mb store id (or CARDIMPORT_MSID)")
-	fs.StringVar(&o.customerGUID, "customer-guid", "", "sandy CUSTOMERGUID (or CARDIMPORT_SANDY_CUSTOMERGUID)")
-	fs.IntVar(&o.batchSize, "batch-size", 50, "rows per mb_newcard call (1-500)")
+	o.settings = map[string]*string{}
+	for _, s := range targets.Settings() {
+		if s.Secret {
+			continue
+		}
+		usage := s.Usage
+		if s.Env != "" {
+			usage += " (or " + s.Env + ")"
+		}
+		o.settings[s.Key] = fs.String(s.Key, s.Default, usage)
+	}
+	fs.IntVar(&o.batchSize, "batch-size", targets.Default().Batch.Default, "rows per call, "+batchHelp())
 	fs.IntVar(&o.concurrency, "concurrency", 4, "requests in flight (1-64)")
 	fs.Float64Var(&o.rate, "rate", 5, "requests per second (token bucket, burst 1)")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "per request")
 	fs.IntVar(&o.retries, "retries", 5, "retries of a transient failure (connection errors, timeouts before sending, HTTP 5xx and 429, busy answers)")
 }
 
-func (o *platformOptions) check() error {
+// batchHelp words each platform's batch limits: "mb 1-500, sandy always 1".
+func batchHelp() string {
+	var parts []string
+	for _, d := range targets.All() {
+		if d.Batch.Max <= 1 {
+			parts = append(parts, d.Name+" always 1")
+		} else {
+			parts = append(parts, fmt.Sprintf("%s 1-%d", d.Name, d.Batch.Max))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (o *platformOptions) check(d *platform.Descriptor) error {
 	switch {
-	case o.batchSize < 1 || o.batchSize > 500:
-		return usagef("--batch-size %d: want 1 to 500", o.batchSize)
+	case d.Batch.Max > 1 && (o.batchSize < 1 || o.batchSize > d.Batch.Max):
+		return usagef("--batch-size %d: want 1 to %d", o.batchSize, d.Batch.Max)
 	case o.concurrency < 1 || o.concurrency > 64:
 		return usagef("--concurrency %d: want 1 to 64", o.concurrency)
 	case o.rate <= 0 || o.rate > 10000:
@@ -367,5 +380,30 @@ func (o *platformOptions) check() error {
 	case o.retries < 0 || o.retries > 100:
 		return usagef("--retries %d: want 0 to 100", o.retries)
 	}
+	// One card per call on platforms that take no more: not an error.
+	o.batchSize = d.Batch.Size(o.batchSize)
 	return nil
+}
+
+// platformSettings gathers the platform's settings: the flags (or their
+// environment and config fallbacks, already applied) and the secrets.
+func platformSettings(d *platform.Descriptor, o platformOptions, secrets map[string]string) map[string]string {
+	m := map[string]string{}
+	for _, s := range d.Settings {
+		if s.Secret {
+			m[s.Key] = secrets[s.Key]
+		} else if p := o.settings[s.Key]; p != nil {
+			m[s.Key] = *p
+		}
+	}
+	return m
+}
+
+// targetHelp lists the platforms: "mb (果盘 mb_newcard) or sandy (member-cjb)".
+func targetHelp() string {
+	var parts []string
+	for _, d := range targets.All() {
+		parts = append(parts, d.Name+" ("+d.Title+")")
+	}
+	return strings.Join(parts, " or ")
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cardimport/cardimport/importer/mb"
 	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/importer/sandbox"
 	"github.com/cardimport/cardimport/validate"
@@ -138,7 +139,7 @@ func TestValidateSample(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer rej.Close()
-			if err := rej.Require(validate.Required(validate.TargetMB)); err != nil {
+			if err := rej.Require(mb.Profile.Required); err != nil {
 				t.Errorf("rejects file is not a roster cardimport reads: %v", err)
 			}
 			n := 0
@@ -192,7 +193,7 @@ func TestTemplate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := r.Require(validate.Required(validate.TargetMB)); err != nil {
+		if err := r.Require(mb.Profile.Required); err != nil {
 			t.Errorf("%s: the template's own headers do not satisfy the importer: %v", name, err)
 		}
 		if len(r.Columns()) != int(validate.NumFields) {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -46,36 +45,22 @@ type Client struct {
 
 // New checks cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	u, err := url.Parse(cfg.Endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("mb: endpoint %q is not an http(s) URL", cfg.Endpoint)
+	if err := platform.CheckEndpoint("mb", cfg.Endpoint); err != nil {
+		return nil, err
 	}
-	var missing []string
-	for _, m := range []struct{ v, name string }{
-		{cfg.GPID, "gpid (--gpid or CARDIMPORT_GPID)"},
-		{cfg.MSID, "msid (--msid or CARDIMPORT_MSID)"},
-		{cfg.APIKey, "api key (CARDIMPORT_APIKEY)"},
-		{cfg.AppSecret, "app secret (CARDIMPORT_APPSECRET)"},
-	} {
-		if m.v == "" {
-			missing = append(missing, m.name)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("mb: missing %s", strings.Join(missing, ", "))
+	if err := platform.MissingSettings("mb",
+		platform.Need{Value: cfg.GPID, How: "gpid (--gpid or CARDIMPORT_GPID)"},
+		platform.Need{Value: cfg.MSID, How: "msid (--msid or CARDIMPORT_MSID)"},
+		platform.Need{Value: cfg.APIKey, How: "api key (CARDIMPORT_APIKEY)"},
+		platform.Need{Value: cfg.AppSecret, How: "app secret (CARDIMPORT_APPSECRET)"},
+	); err != nil {
+		return nil, err
 	}
 	if cfg.Op == "" {
 		cfg.Op = "cardimport"
 	}
-	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 30 * time.Second
-	}
-	if cfg.Pacer == nil {
-		cfg.Pacer = pace.New(0)
-	}
+	r := platform.NewRequester(cfg.HTTP, cfg.Timeout, cfg.Pacer)
+	cfg.HTTP, cfg.Timeout, cfg.Pacer = r.HTTP, r.Timeout, r.Pacer
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -119,10 +104,38 @@ func (c *Client) Issue(ctx context.Context, cards []*platform.Card, _ platform.P
 			}
 		}
 	})
+	if rej, ok := platform.AsRejection(err); ok {
+		// mb refuses a whole list for one bad row, naming it.
+		rej.Card = named(cards, rej.Info)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return Match(cards, resp.List), nil
+}
+
+// named returns the card number of the one card whose number, in-card
+// code or phone the platform's words name ("卡号100101已存在"), "" when
+// none or more than one.
+func named(cards []*platform.Card, info string) string {
+	tokens := strings.FieldsFunc(info, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-')
+	})
+	found := -1
+	for i, c := range cards {
+		for _, t := range tokens {
+			if t == c.Cardno || t == c.Extid || t == c.Phone {
+				if found >= 0 && found != i {
+					return "" // ambiguous: the importer bisects
+				}
+				found = i
+			}
+		}
+	}
+	if found < 0 {
+		return ""
+	}
+	return cards[found].Cardno
 }
 
 // ItemOf converts a validated card to a post.list item, omitting empty
@@ -285,6 +298,21 @@ func (c *Client) Generate(ctx context.Context, count int, balance validate.Money
 	return resp.List, nil
 }
 
+// GenerateCards is Generate in the importer's terms: one Answer per
+// generated card, its password in Password.
+func (c *Client) GenerateCards(ctx context.Context, count int, balance validate.Money) ([]platform.Answer, error) {
+	items, err := c.Generate(ctx, count, balance)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]platform.Answer, len(items))
+	for i := range items {
+		out[i] = answerOf(&items[i])
+		out[i].Password = string(items[i].Pwd)
+	}
+	return out, nil
+}
+
 // Preflight proves the endpoint answers and accepts the credentials before
 // a roster is spent on them: an mb_check of id 0 must come back found or
 // not found, not refused.
@@ -368,7 +396,7 @@ func (c *Client) once(ctx context.Context, action string, extra map[string]strin
 	if err != nil {
 		return nil, notSent, err
 	}
-	if err := c.httpStatus(action, res); err != nil {
+	if err := platform.HTTPStatus("mb: "+action, res, c.cfg.Pacer, c.cfg.Now(), "", "is --endpoint right?"); err != nil {
 		var t *platform.TransientError
 		if errors.As(err, &t) && t.Sent {
 			return nil, ambiguous, err
@@ -393,31 +421,11 @@ func (c *Client) once(ctx context.Context, action string, extra map[string]strin
 	return nil, answered, c.refusal(action, resp.Info)
 }
 
-// httpStatus classifies a non-200 answer.
-func (c *Client) httpStatus(action string, res *http.Response) error {
-	code := res.StatusCode
-	if code == http.StatusOK {
-		return nil
-	}
-	err := fmt.Errorf("mb: %s: HTTP %s", action, res.Status)
-	switch {
-	case code == http.StatusTooManyRequests:
-		c.cfg.Pacer.OnThrottle()
-		return &platform.TransientError{Err: err, Throttled: true, RetryAfter: RetryAfter(res.Header.Get("Retry-After"), c.cfg.Now())}
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return fmt.Errorf("%w: %w", platform.ErrAuth, err)
-	case code == http.StatusRequestTimeout || code >= 500:
-		return &platform.TransientError{Err: err, Sent: true, RetryAfter: RetryAfter(res.Header.Get("Retry-After"), c.cfg.Now())}
-	case code == http.StatusNotFound:
-		return fmt.Errorf("%w: %w (is --endpoint right?)", platform.ErrAuth, err)
-	default:
-		return &platform.Rejection{Info: res.Status, Code: strconv.Itoa(code)}
-	}
-}
-
 // The platform answers status 0 with words; these decide what they mean.
 var (
-	busyWords     = []string{"频繁", "頻繁", "繁忙", "稍后", "稍後", "限流", "busy", "too many", "rate limit", "nonce重复"}
+	// A reused nonce is the platform's way of saying two requests came
+	// too close together: retried with a new one, like "busy".
+	nonceWords    = []string{"nonce重复"}
 	authWords     = []string{"签名", "簽名", "sign", "gpid", "应用不存在", "门店不存在", "授权", "授權", "token", "appsecret", "apikey"}
 	clockWords    = []string{"时间戳", "時間戳", "timestamp"}
 	existsWords   = []string{"已存在", "already exists", "exists"}
@@ -427,7 +435,7 @@ var (
 func (c *Client) refusal(action, info string) error {
 	low := strings.ToLower(info)
 	switch {
-	case containsAny(low, busyWords):
+	case platform.SaysBusy(low) || containsAny(low, nonceWords):
 		c.cfg.Pacer.OnThrottle()
 		return &platform.TransientError{Err: fmt.Errorf("mb: %s: platform busy: %s", action, info), Throttled: true}
 	case containsAny(low, clockWords):
@@ -443,29 +451,7 @@ func isNotFound(info string) bool {
 	return containsAny(strings.ToLower(info), notFoundWords)
 }
 
-func containsAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// RetryAfter parses a Retry-After header: seconds or an HTTP date.
-func RetryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(h); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
+func containsAny(s string, words []string) bool { return platform.ContainsAny(s, words) }
 
 func snippet(b []byte) string {
 	s := strings.ToValidUTF8(string(b), "?")

@@ -347,36 +347,6 @@ func TestGenerateIsNeverRetriedOnceSent(t *testing.T) {
 	}
 }
 
-func TestFlex(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{`"1"`, "1"}, {`1`, "1"}, {`8481085`, "8481085"}, {`100.88`, "100.88"}, {`12345678901234567890`, "12345678901234567890"},
-		{`null`, ""}, {`""`, ""}, {`true`, "true"}, {`"发卡成功"`, "发卡成功"},
-	} {
-		var f Flex
-		if err := json.Unmarshal([]byte(tt.in), &f); err != nil || string(f) != tt.want {
-			t.Errorf("Flex(%s) = %q, %v; want %q", tt.in, f, err, tt.want)
-		}
-	}
-	for _, bad := range []string{`{}`, `[1]`} {
-		var f Flex
-		if err := json.Unmarshal([]byte(bad), &f); err == nil {
-			t.Errorf("Flex(%s) accepted", bad)
-		}
-	}
-}
-
-func TestRetryAfter(t *testing.T) {
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	for _, tt := range []struct {
-		h    string
-		want time.Duration
-	}{{"", 0}, {"3", 3 * time.Second}, {"-1", 0}, {"soon", 0}, {now.Add(5 * time.Second).Format(http.TimeFormat), 5 * time.Second}} {
-		if got := RetryAfter(tt.h, now); got != tt.want {
-			t.Errorf("RetryAfter(%q) = %v, want %v", tt.h, got, tt.want)
-		}
-	}
-}
-
 func TestNewRequiresCredentials(t *testing.T) {
 	_, err := New(Config{Endpoint: "http://x"})
 	if err == nil || !strings.Contains(err.Error(), "CARDIMPORT_APIKEY") {
@@ -422,5 +392,25 @@ func TestAmbiguousAnswersAreUnknown(t *testing.T) {
 				t.Errorf("requests = %d, want 1 (nothing followed or resent)", n)
 			}
 		})
+	}
+}
+
+// A refusal of a whole list that names one card by number, in-card code or
+// phone says which: the importer takes that row out without bisecting.
+func TestIssueNamesTheRefusedCard(t *testing.T) {
+	tests := []struct{ info, want string }{
+		{"卡号B2已存在", "B2"},
+		{"卡内编码eC3已存在", "C3"},
+		{"手机号18862302460已被其他会员使用", "A1"},
+		{"发卡列表格式错误", ""},
+		{"卡号A1与卡号B2重复", ""}, // two cards: ambiguous
+	}
+	for _, tt := range tests {
+		srv, _ := server(t, reply(`{"status":"0","info":"`+tt.info+`"}`))
+		_, err := newClient(t, srv.URL).Issue(context.Background(), cards("A1", "B2", "C3"), nil)
+		rej, ok := platform.AsRejection(err)
+		if !ok || rej.Card != tt.want {
+			t.Errorf("%s: err = %v, card %q, want %q", tt.info, err, rej.Card, tt.want)
+		}
 	}
 }

@@ -1,9 +1,9 @@
 package mb
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
+
+	"github.com/cardimport/cardimport/importer/platform"
 )
 
 // Action names of the 果盘 API.
@@ -54,14 +54,14 @@ type Item struct {
 // Response is the platform's answer to every action. Decoding is lenient:
 // status, type, msid and the items' id and balance come as string or number.
 type Response struct {
-	Status Flex       `json:"status"`
-	Info   string     `json:"info"`
-	Type   Flex       `json:"type,omitempty"`
-	List   []RespItem `json:"list,omitempty"`
-	Msid   Flex       `json:"msid,omitempty"`
+	Status platform.Flex `json:"status"`
+	Info   string        `json:"info"`
+	Type   platform.Flex `json:"type,omitempty"`
+	List   []RespItem    `json:"list,omitempty"`
+	Msid   platform.Flex `json:"msid,omitempty"`
 
-	ServerTimestamp Flex   `json:"server_timestamp,omitempty"`
-	ServerTime      string `json:"server_time,omitempty"`
+	ServerTimestamp platform.Flex `json:"server_timestamp,omitempty"`
+	ServerTime      string        `json:"server_time,omitempty"`
 }
 
 // OK reports whether status is 1.
@@ -70,16 +70,16 @@ func (r *Response) OK() bool { return r.Status == "1" }
 // RespItem is one card of an answer's list. Older servers spell cardno as
 // carno; CardNo returns whichever came.
 type RespItem struct {
-	ID      Flex `json:"id"`
-	Cardno  Flex `json:"cardno,omitempty"`
-	Carno   Flex `json:"carno,omitempty"`
-	Mbno    Flex `json:"mbno,omitempty"`
-	Pwd     Flex `json:"pwd,omitempty"`
-	Extid   Flex `json:"extid,omitempty"`
-	Balance Flex `json:"balance,omitempty"`
+	ID      platform.Flex `json:"id"`
+	Cardno  platform.Flex `json:"cardno,omitempty"`
+	Carno   platform.Flex `json:"carno,omitempty"`
+	Mbno    platform.Flex `json:"mbno,omitempty"`
+	Pwd     platform.Flex `json:"pwd,omitempty"`
+	Extid   platform.Flex `json:"extid,omitempty"`
+	Balance platform.Flex `json:"balance,omitempty"`
 	// mb_check also names the holder (SPEC §5); mb_newcard does not.
-	Name  Flex `json:"name,omitempty"`
-	Phone Flex `json:"phone,omitempty"`
+	Name  platform.Flex `json:"name,omitempty"`
+	Phone platform.Flex `json:"phone,omitempty"`
 }
 
 // CardNo returns cardno, or carno from older servers.
@@ -88,35 +88,4 @@ func (it *RespItem) CardNo() string {
 		return string(it.Cardno)
 	}
 	return string(it.Carno)
-}
-
-// Flex is a scalar that arrives as a JSON string, number, boolean or null,
-// kept as its exact text (numbers never pass through float64). It marshals
-// as a string.
-type Flex string
-
-// UnmarshalJSON accepts "abc", 123, 12.50, true and null.
-func (f *Flex) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || bytes.Equal(b, []byte("null")):
-		*f = ""
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = Flex(s)
-	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
-			return err
-		}
-		*f = Flex(n)
-	case bytes.Equal(b, []byte("true")), bytes.Equal(b, []byte("false")):
-		*f = Flex(b)
-	default:
-		return fmt.Errorf("mb: want a string or number, got %.20s", b)
-	}
-	return nil
 }

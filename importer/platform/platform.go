@@ -70,7 +70,10 @@ func (s Steps) Has(s2 Steps) bool { return s&s2 == s2 }
 
 // Answer is what the platform said about one card.
 type Answer struct {
-	Found   bool   // issued by this call (Issue) or present on the platform (Verify)
+	// Found: the platform's answer names this card. From Issue, the call
+	// issued it; from Verify (and mb's Check), it is on the platform. A
+	// card of an Issue batch without it was not confirmed and is verified.
+	Found   bool
 	ID      string // the platform's card id
 	Mbno    string // member number: the identifier to keep
 	Cardno  string // the platform's card number (may differ from ours on dynamic-number platforms)
@@ -78,8 +81,11 @@ type Answer struct {
 	Balance string // balance the platform confirmed, exact text; "" when it did not say
 	Points  string // points the platform confirmed; "" when it did not say
 	Bonus   string // sandy: bonus money a recharge rule added
-	Steps   Steps  // steps completed (sandy)
-	Note    string // anything the report should mention
+	// Password is the card's password when the platform chose it (mb type
+	// 15 generates cards); never a roster's.
+	Password string
+	Steps    Steps  // steps completed (sandy)
+	Note     string // anything the report should mention
 	// Name and Phone are the holder the platform states, "" when its
 	// answer does not say.
 	Name, Phone string
@@ -129,7 +135,10 @@ type TransientError struct {
 }
 
 func (e *TransientError) Error() string { return e.Err.Error() }
-func (e *TransientError) Unwrap() error { return e.Err }
+
+// RetryHint says what the platform asked of the wait (retry.Transient).
+func (e *TransientError) RetryHint() (time.Duration, bool) { return e.RetryAfter, e.Throttled }
+func (e *TransientError) Unwrap() error                    { return e.Err }
 
 // SettleError is an unknown outcome of a write that must not happen twice
 // (a sandy recharge): until Until, a look at the platform cannot show the
@@ -151,6 +160,9 @@ type Rejection struct {
 	Info   string // the platform's words
 	Exists bool   // the card (number, in-card code) already exists
 	Code   string // platform error code, when it has one
+	// Card is the card number of the one card of the batch the refusal
+	// names, when the client can tell ("卡号100101已存在"); "" otherwise.
+	Card string
 }
 
 func (e *Rejection) Error() string {

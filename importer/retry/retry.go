@@ -1,9 +1,10 @@
 // Package retry is the one retry policy of cardimport: which failures are
-// worth another attempt (platform.IsTransient: network errors before a
-// request left, HTTP 5xx and 429, "busy" answers), and how long to wait
-// between attempts (exponential backoff with full jitter, capped, at least
-// the platform's Retry-After). Nothing is retried after the context is
-// cancelled. A Policy is a value and safe for concurrent use.
+// worth another attempt (errors that say they are Transient: the platform
+// clients' network errors before a request left, HTTP 5xx and 429, "busy"
+// answers), and how long to wait between attempts (exponential backoff
+// with "equal jitter" — half the ceiling plus a random half — capped, at
+// least the other side's Retry-After). Nothing is retried after the
+// context is cancelled. A Policy is a value and safe for concurrent use.
 package retry
 
 import (
@@ -11,9 +12,22 @@ import (
 	"errors"
 	"math/rand/v2"
 	"time"
-
-	"github.com/cardimport/cardimport/importer/platform"
 )
+
+// Transient is implemented by errors worth another attempt
+// (platform.TransientError).
+type Transient interface {
+	error
+	// RetryHint is what the other side said of the wait: its Retry-After
+	// (0 when none) and whether it refused the request as too frequent.
+	RetryHint() (after time.Duration, throttled bool)
+}
+
+func isTransient(err error) (Transient, bool) {
+	var t Transient
+	ok := errors.As(err, &t)
+	return t, ok
+}
 
 // Policy says how often and how patiently to retry.
 type Policy struct {
@@ -43,7 +57,7 @@ func (p Policy) Do(ctx context.Context, fn func(attempt int) error) error {
 			return err
 		}
 		err = fn(attempt)
-		if err == nil || !platform.IsTransient(err) || attempt >= attempts {
+		if _, ok := isTransient(err); err == nil || !ok || attempt >= attempts {
 			return err
 		}
 		wait := p.Backoff(attempt, err)
@@ -56,9 +70,10 @@ func (p Policy) Do(ctx context.Context, fn func(attempt int) error) error {
 	}
 }
 
-// Backoff is the wait after the given failed attempt: full jitter over an
-// exponential ceiling (Base·2^(attempt-1), capped at Max), never less than a
-// Retry-After the platform asked for.
+// Backoff is the wait after the given failed attempt: equal jitter — a
+// random wait between half the ceiling and the ceiling — over an
+// exponential ceiling (Base·2^(attempt-1), capped at Max), never less than
+// a Retry-After the platform asked for.
 func (p Policy) Backoff(attempt int, err error) time.Duration {
 	base, ceil := p.Base, p.Max
 	if base <= 0 {
@@ -72,15 +87,15 @@ func (p Policy) Backoff(attempt int, err error) time.Duration {
 		d *= 2
 	}
 	d = min(d, ceil)
-	// Full jitter, but never below half the ceiling, so that a burst of
+	// Equal jitter: never below half the ceiling, so that a burst of
 	// concurrent failures spreads out without retrying at once.
 	wait := d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
-	var t *platform.TransientError
-	if errors.As(err, &t) {
+	if t, ok := isTransient(err); ok {
+		after, throttled := t.RetryHint()
 		switch {
-		case t.RetryAfter > wait:
-			wait = t.RetryAfter
-		case t.Throttled && t.RetryAfter == 0 && wait < ThrottleWait:
+		case after > wait:
+			wait = after
+		case throttled && after == 0 && wait < ThrottleWait:
 			// "Too frequent" without a Retry-After: platforms count
 			// requests per second, so wait at least that long.
 			wait = ThrottleWait

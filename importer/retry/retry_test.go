@@ -1,4 +1,4 @@
-package retry
+package retry_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/importer/retry"
 )
 
 var (
@@ -33,7 +34,7 @@ func TestDo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			calls := 0
-			p := Policy{Attempts: tt.attempts, Sleep: NoSleep}
+			p := retry.Policy{Attempts: tt.attempts, Sleep: retry.NoSleep}
 			err := p.Do(context.Background(), func(attempt int) error {
 				calls++
 				if attempt != calls {
@@ -57,7 +58,7 @@ func TestDo(t *testing.T) {
 func TestDoStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
-	p := Policy{Attempts: 10, Sleep: func(ctx context.Context, d time.Duration) error {
+	p := retry.Policy{Attempts: 10, Sleep: func(ctx context.Context, d time.Duration) error {
 		cancel() // the user pressed Ctrl-C during the backoff
 		return ctx.Err()
 	}}
@@ -76,7 +77,7 @@ func TestDoStopsWhenCancelled(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
-	p := Policy{Base: 100 * time.Millisecond, Max: time.Second}
+	p := retry.Policy{Base: 100 * time.Millisecond, Max: time.Second}
 	for attempt, ceil := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 5: time.Second, 30: time.Second} {
 		for range 50 {
 			d := p.Backoff(attempt, errBusy)
@@ -93,7 +94,7 @@ func TestBackoff(t *testing.T) {
 
 func TestOnRetry(t *testing.T) {
 	var waits []time.Duration
-	p := Policy{Attempts: 3, Sleep: NoSleep, OnRetry: func(_ int, _ error, d time.Duration) { waits = append(waits, d) }}
+	p := retry.Policy{Attempts: 3, Sleep: retry.NoSleep, OnRetry: func(_ int, _ error, d time.Duration) { waits = append(waits, d) }}
 	_ = p.Do(context.Background(), func(int) error { return errBusy })
 	if len(waits) != 2 {
 		t.Errorf("OnRetry called %d times for 3 failed attempts, want 2", len(waits))

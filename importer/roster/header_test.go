@@ -10,7 +10,8 @@ import (
 	"github.com/cardimport/cardimport/validate"
 )
 
-var mbRequired = validate.Required(validate.TargetMB)
+// mbRequired are the fields mb requires (mb.Profile.Required).
+var mbRequired = []validate.Field{validate.Cardno, validate.Password, validate.Extid, validate.Name, validate.Phone, validate.Sex}
 
 // openHeader opens a roster written from text and returns the reader.
 func openHeader(t *testing.T, text string, opts Options) (*Reader, error) {

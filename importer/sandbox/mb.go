@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cardimport/cardimport/importer/mb"
+	"github.com/cardimport/cardimport/importer/platform"
 )
 
 // Limits of the 果盘 simulator.
@@ -40,9 +41,9 @@ const (
 // mbEnvelope is the request document as it arrived. Parts are decoded
 // leniently (get values as string or number) and checked one by one.
 type mbEnvelope struct {
-	Action json.RawMessage    `json:"action"`
-	Get    map[string]mb.Flex `json:"get"`
-	Post   json.RawMessage    `json:"post"`
+	Action json.RawMessage          `json:"action"`
+	Get    map[string]platform.Flex `json:"get"`
+	Post   json.RawMessage          `json:"post"`
 }
 
 // mbHead ends every answer.

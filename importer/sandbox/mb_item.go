@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/cardimport/cardimport/importer/mb"
+	"github.com/cardimport/cardimport/importer/platform"
 )
 
 // mbItem is one card of post.list as it arrived. Every field is a pointer
@@ -15,20 +15,20 @@ import (
 // empty string, which the platform refuses for optional fields: the client
 // must omit them. Values may come as JSON strings or numbers.
 type mbItem struct {
-	Cardno     *mb.Flex `json:"cardno"`
-	Password   *mb.Flex `json:"password"`
-	Extid      *mb.Flex `json:"extid"`
-	Name       *mb.Flex `json:"name"`
-	Phone      *mb.Flex `json:"phone"`
-	Sex        *mb.Flex `json:"sex"`
-	Birthday   *mb.Flex `json:"birthday"`
-	Level      *mb.Flex `json:"level"`
-	Balance    *mb.Flex `json:"balance"`
-	Points     *mb.Flex `json:"points"`
-	Expirydate *mb.Flex `json:"expirydate"`
-	Subject    *mb.Flex `json:"subject"`
-	ExtInfo    *mb.Flex `json:"ext_info"`
-	IDNumber   *mb.Flex `json:"idnumber"`
+	Cardno     *platform.Flex `json:"cardno"`
+	Password   *platform.Flex `json:"password"`
+	Extid      *platform.Flex `json:"extid"`
+	Name       *platform.Flex `json:"name"`
+	Phone      *platform.Flex `json:"phone"`
+	Sex        *platform.Flex `json:"sex"`
+	Birthday   *platform.Flex `json:"birthday"`
+	Level      *platform.Flex `json:"level"`
+	Balance    *platform.Flex `json:"balance"`
+	Points     *platform.Flex `json:"points"`
+	Expirydate *platform.Flex `json:"expirydate"`
+	Subject    *platform.Flex `json:"subject"`
+	ExtInfo    *platform.Flex `json:"ext_info"`
+	IDNumber   *platform.Flex `json:"idnumber"`
 }
 
 var (
@@ -56,7 +56,7 @@ func shown(v string) string {
 // are never echoed in refusals.
 func checkItem(it *mbItem, now time.Time) (MBCard, string) {
 	var c MBCard
-	required := func(f *mb.Flex, label string, re *regexp.Regexp) (string, string) {
+	required := func(f *platform.Flex, label string, re *regexp.Regexp) (string, string) {
 		if f == nil || *f == "" {
 			return "", label + "不能为空"
 		}
@@ -150,7 +150,7 @@ func checkItem(it *mbItem, now time.Time) (MBCard, string) {
 		c.Expirydate = v
 	}
 	for _, t := range []struct {
-		f     *mb.Flex
+		f     *platform.Flex
 		label string
 		dst   *string
 	}{{it.Subject, "摘要", &c.Subject}, {it.ExtInfo, "卡摘要", &c.ExtInfo}} {

@@ -15,7 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/cardimport/cardimport/importer/mb"
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/validate"
 )
 
@@ -72,7 +72,7 @@ func (n num) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON keeps a number's (or string's) exact text.
 func (n *num) UnmarshalJSON(b []byte) error {
-	var f mb.Flex
+	var f platform.Flex
 	if err := f.UnmarshalJSON(b); err != nil {
 		return err
 	}
@@ -322,7 +322,7 @@ func (p params) get(name string) (v string, present bool, bad *sandyError) {
 	if !ok {
 		return "", false, nil
 	}
-	var f *mb.Flex
+	var f *platform.Flex
 	if err := json.Unmarshal(raw, &f); err != nil {
 		return "", false, badParam(name + "須為字符串或數字")
 	}

@@ -66,6 +66,21 @@ func (s *Server) MBEndpoint() string { return s.URL + MBPath }
 // SandyBase is the URL the member-cjb route names are appended to.
 func (s *Server) SandyBase() string { return s.URL + SandyPrefix }
 
+// Endpoint is how a client of the named platform reaches this sandbox:
+// the URL and the settings (ids and secrets, keyed as the platform's
+// descriptor names them) the simulator accepts. ok is false for a platform
+// it does not simulate.
+func (s *Server) Endpoint(platform string) (url string, settings map[string]string, ok bool) {
+	cfg := s.Sandbox.cfg
+	switch platform {
+	case "mb":
+		return s.MBEndpoint(), map[string]string{"gpid": cfg.GPID, "msid": cfg.MSID, "apikey": cfg.APIKey, "appsecret": cfg.AppSecret}, true
+	case "sandy":
+		return s.SandyBase(), map[string]string{"customer-guid": cfg.CustomerGUID, "sandy-token": cfg.SandyToken}, true
+	}
+	return "", nil, false
+}
+
 // Close stops accepting requests, ends delayed answers, waits for answers
 // in flight (at most a few seconds) and closes the sandbox's state. It may
 // be called more than once.

@@ -8,15 +8,14 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/cardimport/cardimport/importer/mb"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/validate"
 )
 
 // Level is one card level of cardlevellist.
 type Level struct {
-	ID   mb.Flex `json:"id"`
-	Name string  `json:"card_lel_name"`
+	ID   platform.Flex `json:"id"`
+	Name string        `json:"card_lel_name"`
 }
 
 // levelList is cardlevellist's answer: a JSON array.
@@ -36,10 +35,10 @@ func (c *Client) Levels(ctx context.Context) ([]Level, error) {
 // Rule is one recharge rule. Money 0 applies to every recharge, 1 is a
 // percentage (AddMoney 0.1 = 10 %), other values apply from that amount on.
 type Rule struct {
-	Money       mb.Flex `json:"money"`
-	AddScore    mb.Flex `json:"add_score"`
-	AddMoney    mb.Flex `json:"add_money"`
-	Description string  `json:"description"`
+	Money       platform.Flex `json:"money"`
+	AddScore    platform.Flex `json:"add_score"`
+	AddMoney    platform.Flex `json:"add_money"`
+	Description string        `json:"description"`
 }
 
 // Bonus reports whether the rule gives anything on top of the recharge.
@@ -81,7 +80,7 @@ func (c *Client) RechargeRules(ctx context.Context) (Rules, error) {
 		if len(pt) < 2 {
 			continue
 		}
-		var id, name mb.Flex
+		var id, name platform.Flex
 		if json.Unmarshal(pt[0], &id) != nil || json.Unmarshal(pt[1], &name) != nil {
 			continue
 		}
@@ -113,11 +112,11 @@ func (e *cardEcho) wellFormed() bool { return e.CardID != "" }
 
 // Recharged is recharge's answer.
 type Recharged struct {
-	CurScore mb.Flex `json:"cur_score"`
-	AddMoney mb.Flex `json:"add_money"`
-	Amount   mb.Flex `json:"amount"`
-	AddScore mb.Flex `json:"add_score"`
-	CardID   string  `json:"card_id"`
+	CurScore platform.Flex `json:"cur_score"`
+	AddMoney platform.Flex `json:"add_money"`
+	Amount   platform.Flex `json:"amount"`
+	AddScore platform.Flex `json:"add_score"`
+	CardID   string        `json:"card_id"`
 }
 
 func (r *Recharged) wellFormed() bool { return r.CardID != "" }
@@ -151,16 +150,16 @@ func isoDate(yyyymmdd string) string {
 
 // Info is getcardinfo's answer.
 type Info struct {
-	CurScore      mb.Flex `json:"cur_score"`
-	Phone         string  `json:"phone"`
-	Amount        mb.Flex `json:"amount"`
-	Birthday      string  `json:"birthday"`
-	Uname         string  `json:"uname"`
-	Gender        mb.Flex `json:"gender"`
-	CardLevelName string  `json:"card_level_name"`
-	CardID        string  `json:"card_id"`
-	SumConsume    mb.Flex `json:"sum_consume"`
-	SumRecharge   mb.Flex `json:"sum_recharge"`
+	CurScore      platform.Flex `json:"cur_score"`
+	Phone         string        `json:"phone"`
+	Amount        platform.Flex `json:"amount"`
+	Birthday      string        `json:"birthday"`
+	Uname         string        `json:"uname"`
+	Gender        platform.Flex `json:"gender"`
+	CardLevelName string        `json:"card_level_name"`
+	CardID        string        `json:"card_id"`
+	SumConsume    platform.Flex `json:"sum_consume"`
+	SumRecharge   platform.Flex `json:"sum_recharge"`
 }
 
 func (i *Info) wellFormed() bool { return i.CardID != "" }
@@ -174,14 +173,14 @@ func (c *Client) CardInfo(ctx context.Context, cardID string) (Info, error) {
 
 // Summary is one card of getcards.
 type Summary struct {
-	CurScore mb.Flex `json:"cur_score"`
-	Phone    string  `json:"phone"`
-	Amount   mb.Flex `json:"amount"`
-	Uname    string  `json:"uname"`
-	Level    string  `json:"card_level_name"`
-	Status   string  `json:"card_status"`
-	ID       mb.Flex `json:"id"`
-	CardID   string  `json:"card_id"`
+	CurScore platform.Flex `json:"cur_score"`
+	Phone    string        `json:"phone"`
+	Amount   platform.Flex `json:"amount"`
+	Uname    string        `json:"uname"`
+	Level    string        `json:"card_level_name"`
+	Status   string        `json:"card_status"`
+	ID       platform.Flex `json:"id"`
+	CardID   string        `json:"card_id"`
 }
 
 type cardList struct {
@@ -213,17 +212,17 @@ const EventRecharge = 6
 
 // Event is one line of getcardhis.
 type Event struct {
-	OriMoney mb.Flex `json:"ori_money"` // the amount recharged, before any bonus
-	ActMoney mb.Flex `json:"act_money"` // with the bonus
-	Amount   mb.Flex `json:"amount"`    // balance after the event
-	Type     mb.Flex `json:"type"`
-	Time     mb.Flex `json:"time"`
-	ID       mb.Flex `json:"id"`
+	OriMoney platform.Flex `json:"ori_money"` // the amount recharged, before any bonus
+	ActMoney platform.Flex `json:"act_money"` // with the bonus
+	Amount   platform.Flex `json:"amount"`    // balance after the event
+	Type     platform.Flex `json:"type"`
+	Time     platform.Flex `json:"time"`
+	ID       platform.Flex `json:"id"`
 }
 
 type history struct {
-	Data  []Event `json:"data"`
-	Pages mb.Flex `json:"pages"` // the seed: the total number of records
+	Data  []Event       `json:"data"`
+	Pages platform.Flex `json:"pages"` // the seed: the total number of records
 }
 
 func (h *history) wellFormed() bool { return h.Data != nil && h.Pages != "" }

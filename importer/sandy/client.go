@@ -8,12 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/cardimport/cardimport/importer/mb"
 	"github.com/cardimport/cardimport/importer/pace"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/retry"
@@ -35,36 +33,23 @@ type Config struct {
 
 // Client talks to member-cjb.
 type Client struct {
-	cfg  Config
-	flow flowConfig
+	cfg Config
 }
 
 // New checks cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	u, err := url.Parse(cfg.Base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("sandy: endpoint %q is not an http(s) URL", cfg.Base)
+	if err := platform.CheckEndpoint("sandy", cfg.Base); err != nil {
+		return nil, err
 	}
-	var missing []string
-	if cfg.Token == "" {
-		missing = append(missing, "token (CARDIMPORT_SANDY_TOKEN)")
-	}
-	if cfg.CustomerGUID == "" {
-		missing = append(missing, "customer guid (--customer-guid or CARDIMPORT_SANDY_CUSTOMERGUID)")
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("sandy: missing %s", strings.Join(missing, ", "))
+	if err := platform.MissingSettings("sandy",
+		platform.Need{Value: cfg.Token, How: "token (CARDIMPORT_SANDY_TOKEN)"},
+		platform.Need{Value: cfg.CustomerGUID, How: "customer guid (--customer-guid or CARDIMPORT_SANDY_CUSTOMERGUID)"},
+	); err != nil {
+		return nil, err
 	}
 	cfg.Base = strings.TrimRight(cfg.Base, "/")
-	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 30 * time.Second
-	}
-	if cfg.Pacer == nil {
-		cfg.Pacer = pace.New(0)
-	}
+	r := platform.NewRequester(cfg.HTTP, cfg.Timeout, cfg.Pacer)
+	cfg.HTTP, cfg.Timeout, cfg.Pacer = r.HTTP, r.Timeout, r.Pacer
 	return &Client{cfg: cfg}, nil
 }
 
@@ -153,20 +138,9 @@ func (c *Client) once(ctx context.Context, method, route string, body, out any) 
 	if apiErr, ok := decodeError(raw); ok {
 		return c.classify(route, res, apiErr)
 	}
-	switch code := res.StatusCode; {
-	case code == http.StatusOK:
-	case code == http.StatusTooManyRequests:
-		c.cfg.Pacer.OnThrottle()
-		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: HTTP %s", route, res.Status), Throttled: true,
-			RetryAfter: mb.RetryAfter(res.Header.Get("Retry-After"), time.Now())}
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return fmt.Errorf("%w: sandy: %s: HTTP %s: check CARDIMPORT_SANDY_TOKEN and --customer-guid", platform.ErrAuth, route, res.Status)
-	case code == http.StatusNotFound:
-		return fmt.Errorf("%w: sandy: %s: HTTP 404 (is --endpoint the API root, like http://vip.sandypos.com/api2/member-cjb?)", platform.ErrAuth, route)
-	case code >= 500 || code == http.StatusRequestTimeout:
-		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: HTTP %s", route, res.Status), Sent: true}
-	default:
-		return &platform.Rejection{Info: res.Status, Code: strconv.Itoa(code)}
+	if err := platform.HTTPStatus("sandy: "+route, res, c.cfg.Pacer, time.Now(),
+		"check CARDIMPORT_SANDY_TOKEN and --customer-guid", "is --endpoint the API root, like http://vip.sandypos.com/api2/member-cjb?"); err != nil {
+		return err
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
@@ -194,8 +168,8 @@ func decodeError(raw []byte) (*APIError, bool) {
 		return nil, false
 	}
 	var e struct {
-		Code mb.Flex `json:"errcode"`
-		Msg  string  `json:"errmsg"`
+		Code platform.Flex `json:"errcode"`
+		Msg  string        `json:"errmsg"`
 	}
 	if json.Unmarshal(raw, &e) != nil || e.Code == "" || e.Code == "0" {
 		return nil, false
@@ -207,18 +181,16 @@ func decodeError(raw []byte) (*APIError, bool) {
 	return &APIError{Code: code, Msg: e.Msg}, true
 }
 
-var busyWords = []string{"頻繁", "频繁", "繁忙", "稍後", "稍后", "busy", "too many"}
-
 // classify turns an errcode into the importer's vocabulary: 500 and
 // throttling retry, 300 and refused credentials stop the run, 2 is "not
 // found", 3 "exists", the rest are the row's rejection.
 func (c *Client) classify(route string, res *http.Response, e *APIError) error {
 	low := strings.ToLower(e.Msg)
 	switch {
-	case res.StatusCode == http.StatusTooManyRequests || containsAny(low, busyWords):
+	case res.StatusCode == http.StatusTooManyRequests || platform.SaysBusy(low):
 		c.cfg.Pacer.OnThrottle()
 		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, e), Throttled: true,
-			RetryAfter: mb.RetryAfter(res.Header.Get("Retry-After"), time.Now())}
+			RetryAfter: platform.RetryAfter(res.Header.Get("Retry-After"), time.Now())}
 	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
 		return fmt.Errorf("%w: sandy: %s: %v (check CARDIMPORT_SANDY_TOKEN and --customer-guid)", platform.ErrAuth, route, e)
 	case e.Code == CodeExpired:
@@ -230,13 +202,4 @@ func (c *Client) classify(route string, res *http.Response, e *APIError) error {
 	}
 	c.cfg.Pacer.OnSuccess()
 	return &platform.Rejection{Info: e.Msg, Code: strconv.Itoa(e.Code), Exists: e.Code == CodeExists}
-}
-
-func containsAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
 }

@@ -116,19 +116,19 @@ func TestPrepare(t *testing.T) {
 		}
 	}
 	c, _ := testClient(t, route(rules))
-	s, err := c.Prepare(context.Background(), false)
+	_, s, err := c.Prepare(context.Background(), false)
 	if err != nil || s.PayType.ID != "1" || len(s.Levels) != 2 || s.Levels[1].Name != "高級會員" || s.Levels[1].ID != "2" {
 		t.Errorf("Prepare = %+v, %v", s, err)
 	}
 	c, _ = testClient(t, route(bonus))
-	if _, err := c.Prepare(context.Background(), false); !errors.Is(err, ErrBonusRules) || !strings.Contains(err.Error(), "充值送10%") {
+	if _, _, err := c.Prepare(context.Background(), false); !errors.Is(err, ErrBonusRules) || !strings.Contains(err.Error(), "充值送10%") {
 		t.Errorf("bonus rules: err = %v", err)
 	}
-	if s, err := c.Prepare(context.Background(), true); err != nil || s.PayType.Name != "現金" || len(s.Bonus) != 1 {
+	if _, s, err := c.Prepare(context.Background(), true); err != nil || s.PayType.Name != "現金" || len(s.Bonus) != 1 {
 		t.Errorf("bonus allowed: %+v, %v", s, err)
 	}
 	c, _ = testClient(t, route(noCash))
-	if _, err := c.Prepare(context.Background(), false); err == nil || !strings.Contains(err.Error(), "cash") {
+	if _, _, err := c.Prepare(context.Background(), false); err == nil || !strings.Contains(err.Error(), "cash") {
 		t.Errorf("no cash pay type: err = %v", err)
 	}
 }

@@ -22,9 +22,12 @@ func Sends(f validate.Field) bool {
 	return false
 }
 
-// flowConfig is what Prepare learned before the run.
-type flowConfig struct {
-	ready        bool
+// Flow is member-cjb as a run drives it: the client, with what Prepare
+// learned of the restaurant before the first card (the cash pay type, the
+// default level, the bonus rules). Only a Flow issues cards, so no card
+// can be issued before the preparation.
+type Flow struct {
+	*Client
 	payType      PayType
 	defaultLevel string // cardLevelID for rows without a level
 	bonus        []Rule // rules that add money or points
@@ -45,17 +48,18 @@ var ErrBonusRules = errors.New("recharge rules would add bonus money or points t
 // Prepare reads the levels and the recharge rules once, before any card:
 // it picks the cash pay type and refuses to start when a rule would add a
 // bonus to migrated balances, unless allowBonus (--allow-recharge-bonus).
-func (c *Client) Prepare(ctx context.Context, allowBonus bool) (Setup, error) {
+// The Flow it returns issues the cards.
+func (c *Client) Prepare(ctx context.Context, allowBonus bool) (*Flow, Setup, error) {
 	levels, err := c.Levels(ctx)
 	if err != nil {
-		return Setup{}, fmt.Errorf("sandy: read card levels: %w", err)
+		return nil, Setup{}, fmt.Errorf("sandy: read card levels: %w", err)
 	}
 	if len(levels) == 0 {
-		return Setup{}, errors.New("sandy: cardlevellist is empty: the restaurant has no card levels to open cards on")
+		return nil, Setup{}, errors.New("sandy: cardlevellist is empty: the restaurant has no card levels to open cards on")
 	}
 	rules, err := c.RechargeRules(ctx)
 	if err != nil {
-		return Setup{}, fmt.Errorf("sandy: read recharge rules: %w", err)
+		return nil, Setup{}, fmt.Errorf("sandy: read recharge rules: %w", err)
 	}
 	var s Setup
 	for _, l := range levels {
@@ -73,7 +77,7 @@ func (c *Client) Prepare(ctx context.Context, allowBonus bool) (Setup, error) {
 		for _, pt := range rules.PayTypes {
 			names = append(names, pt.ID+" "+pt.Name)
 		}
-		return Setup{}, fmt.Errorf("sandy: no cash pay type among %s: balances cannot be migrated as cash recharges", strings.Join(names, ", "))
+		return nil, Setup{}, fmt.Errorf("sandy: no cash pay type among %s: balances cannot be migrated as cash recharges", strings.Join(names, ", "))
 	}
 	s.PayType = rules.PayTypes[cash]
 	for _, r := range rules.Rules {
@@ -87,13 +91,12 @@ func (c *Client) Prepare(ctx context.Context, allowBonus bool) (Setup, error) {
 			desc = append(desc, fmt.Sprintf("%s (from %s: +%s yuan, +%s points)", r.Description, r.Money, r.AddMoney, r.AddScore))
 		}
 		if !allowBonus {
-			return s, fmt.Errorf("%w: %s; a migrated card would end with more than the legacy balance. Remove the rules for the migration, or pass --allow-recharge-bonus (the bonus is then recorded per row)",
+			return nil, s, fmt.Errorf("%w: %s; a migrated card would end with more than the legacy balance. Remove the rules for the migration, or pass --allow-recharge-bonus (the bonus is then recorded per row)",
 				ErrBonusRules, strings.Join(desc, "; "))
 		}
 		s.Warnings = append(s.Warnings, "recharge rules add bonus money or points to migrated balances (--allow-recharge-bonus): "+strings.Join(desc, "; "))
 	}
-	c.flow = flowConfig{ready: true, payType: s.PayType, defaultLevel: string(levels[0].ID), bonus: s.Bonus}
-	return s, nil
+	return &Flow{Client: c, payType: s.PayType, defaultLevel: string(levels[0].ID), bonus: s.Bonus}, s, nil
 }
 
 // Issue runs the flow of one card: cardopen, then recharge when the roster
@@ -108,12 +111,9 @@ func (c *Client) Prepare(ctx context.Context, allowBonus bool) (Setup, error) {
 // without an answer returns a *platform.SettleError, and the recharge is
 // sent again only when the card's records, read after that time, show it
 // absent (SPEC §5).
-func (c *Client) Issue(ctx context.Context, cards []*platform.Card, progress platform.Progress) ([]platform.Answer, error) {
+func (c *Flow) Issue(ctx context.Context, cards []*platform.Card, progress platform.Progress) ([]platform.Answer, error) {
 	if len(cards) != 1 {
 		return nil, fmt.Errorf("sandy: one card per call, not %d", len(cards))
-	}
-	if !c.flow.ready {
-		return nil, errors.New("sandy: Prepare must run before Issue")
 	}
 	if progress == nil {
 		progress = func(context.Context, *platform.Card, platform.Answer) error { return nil }
@@ -136,7 +136,7 @@ func (c *Client) Issue(ctx context.Context, cards []*platform.Card, progress pla
 		card.Attempts++
 		level := card.Level
 		if level == "" {
-			level = c.flow.defaultLevel
+			level = c.defaultLevel
 		}
 		if err := c.Open(ctx, &card.Card, level); err != nil {
 			if errors.Is(err, platform.ErrUnknownOutcome) {
@@ -211,14 +211,14 @@ const settleFactor = 3
 // rechargeOnce sends the recharge one time. Before the request leaves,
 // commit records StepRechargeSent and card.SettleAfter; a definite failure
 // (refused, or never sent) takes the mark back.
-func (c *Client) rechargeOnce(ctx context.Context, card *platform.Card, commit func() error) (Recharged, error) {
+func (c *Flow) rechargeOnce(ctx context.Context, card *platform.Card, commit func() error) (Recharged, error) {
 	card.SettleAfter = time.Now().Add(settleFactor * c.cfg.Timeout)
 	card.Done |= platform.StepRechargeSent
 	if err := commit(); err != nil {
 		return Recharged{}, err
 	}
 	card.Attempts++
-	res, err := c.Recharge(ctx, card.Cardno, card.Balance, c.flow.payType.ID)
+	res, err := c.Recharge(ctx, card.Cardno, card.Balance, c.payType.ID)
 	switch {
 	case err == nil:
 		card.SettleAfter = time.Time{}
@@ -325,7 +325,7 @@ func balanceNote(card *platform.Card, a platform.Answer) string {
 // a Conflict; an incomplete flow is Partial, with what it lacks in
 // Missing. A recharge this journal sent without an answer is settled as
 // Issue does: applied, absent (Partial), or still in doubt (an error).
-func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answer, error) {
+func (c *Flow) Verify(ctx context.Context, card *platform.Card) (platform.Answer, error) {
 	info, err := c.CardInfo(ctx, card.Cardno)
 	if err != nil {
 		return platform.Answer{}, err

@@ -1,0 +1,165 @@
+package platform
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cardimport/cardimport/importer/pace"
+)
+
+// What the platform clients share: settings checks, the request defaults,
+// the classification of HTTP statuses and of "busy" words, lenient JSON
+// scalars and Retry-After.
+
+// CheckEndpoint checks that raw is an http(s) URL; client names the
+// platform in the error ("mb").
+func CheckEndpoint(client, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s: endpoint %q is not an http(s) URL", client, raw)
+	}
+	return nil
+}
+
+// Need is one required setting of a client: its value, and how the user
+// gives it ("gpid (--gpid or CARDIMPORT_GPID)").
+type Need struct{ Value, How string }
+
+// MissingSettings names the needs without a value; nil when none.
+func MissingSettings(client string, needs ...Need) error {
+	var missing []string
+	for _, n := range needs {
+		if n.Value == "" {
+			missing = append(missing, n.How)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: missing %s", client, strings.Join(missing, ", "))
+}
+
+// Requester is the request machinery of a client: its HTTP client, the
+// per-request timeout and the run's pacer.
+type Requester struct {
+	HTTP    *http.Client
+	Timeout time.Duration
+	Pacer   *pace.Pacer
+}
+
+// NewRequester fills what is left empty: a client with its own
+// transport, 30 s, an unlimited pacer.
+func NewRequester(hc *http.Client, timeout time.Duration, p *pace.Pacer) Requester {
+	if hc == nil {
+		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	if p == nil {
+		p = pace.New(0)
+	}
+	return Requester{HTTP: hc, Timeout: timeout, Pacer: p}
+}
+
+// HTTPStatus classifies an answer by its HTTP status: nil for 200; 429 is
+// throttling (the pacer is told); 401 and 403 refuse the credentials
+// (authHint says what to check); 404 is a wrong endpoint (endpointHint);
+// 408 and 5xx are transient but may have been applied (Sent); anything
+// else is a refusal. what prefixes the errors ("mb: mb_newcard").
+func HTTPStatus(what string, res *http.Response, p *pace.Pacer, now time.Time, authHint, endpointHint string) error {
+	code := res.StatusCode
+	if code == http.StatusOK {
+		return nil
+	}
+	err := fmt.Errorf("%s: HTTP %s", what, res.Status)
+	retryAfter := RetryAfter(res.Header.Get("Retry-After"), now)
+	switch {
+	case code == http.StatusTooManyRequests:
+		p.OnThrottle()
+		return &TransientError{Err: err, Throttled: true, RetryAfter: retryAfter}
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return fmt.Errorf("%w: %w%s", ErrAuth, err, hint(authHint))
+	case code == http.StatusNotFound:
+		return fmt.Errorf("%w: %w%s", ErrAuth, err, hint(endpointHint))
+	case code == http.StatusRequestTimeout || code >= 500:
+		return &TransientError{Err: err, Sent: true, RetryAfter: retryAfter}
+	}
+	return &Rejection{Info: res.Status, Code: strconv.Itoa(code)}
+}
+
+func hint(h string) string {
+	if h == "" {
+		return ""
+	}
+	return " (" + h + ")"
+}
+
+// busyWords are what platforms answer when they are overloaded or count
+// requests as too frequent (simplified and traditional Chinese, English).
+var busyWords = []string{"频繁", "頻繁", "繁忙", "稍后", "稍後", "限流", "busy", "too many", "rate limit"}
+
+// SaysBusy reports whether a platform's words say it is busy or throttling.
+func SaysBusy(msg string) bool { return ContainsAny(strings.ToLower(msg), busyWords) }
+
+// ContainsAny reports whether s contains any of words.
+func ContainsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// RetryAfter parses a Retry-After header: seconds or an HTTP date.
+func RetryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(h); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// Flex is a scalar that arrives as a JSON string, number, boolean or null,
+// kept as its exact text (numbers never pass through float64). It marshals
+// as a string.
+type Flex string
+
+// UnmarshalJSON accepts "abc", 123, 12.50, true and null.
+func (f *Flex) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || bytes.Equal(b, []byte("null")):
+		*f = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = Flex(s)
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return err
+		}
+		*f = Flex(n)
+	case bytes.Equal(b, []byte("true")), bytes.Equal(b, []byte("false")):
+		*f = Flex(b)
+	default:
+		return fmt.Errorf("want a string or number, got %.20s", b)
+	}
+	return nil
+}

@@ -1,0 +1,42 @@
+package sandy
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cardimport/cardimport/importer/platform"
+)
+
+// Descriptor is member-cjb as the rest of the program knows it. It opens
+// one card per request.
+var Descriptor = platform.Descriptor{
+	Name:    "sandy",
+	Title:   "member-cjb",
+	Profile: Profile,
+	Batch:   platform.BatchLimits{Default: 1, Max: 1},
+	Settings: []platform.Setting{
+		{Key: "customer-guid", Env: "CARDIMPORT_SANDY_CUSTOMERGUID", Usage: "sandy CUSTOMERGUID", Required: true},
+		{Key: "sandy-token", Env: "CARDIMPORT_SANDY_TOKEN", Usage: "sandy AUTHORIZATION token", Secret: true, Required: true},
+	},
+	Sends:   Sends,
+	Connect: connect,
+}
+
+// connect builds a Client and prepares the Flow: reading the levels and
+// the recharge rules also proves the token before the roster is spent. A
+// read-only connection (validate --check-server) recharges nothing, so
+// bonus rules do not stop it.
+func connect(ctx context.Context, c platform.Connection) (*platform.Session, error) {
+	client, err := New(Config{
+		Base: c.Endpoint, Token: c.Settings["sandy-token"], CustomerGUID: c.Settings["customer-guid"],
+		HTTP: c.HTTP, Timeout: c.Timeout, Pacer: c.Pacer, Retry: c.Retry,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", platform.ErrConfig, err)
+	}
+	flow, setup, err := client.Prepare(ctx, c.AllowRechargeBonus || c.ReadOnly)
+	if err != nil {
+		return nil, err
+	}
+	return &platform.Session{Client: flow, Merchant: "sandy:" + c.Settings["customer-guid"], Levels: setup.Levels, Warnings: setup.Warnings}, nil
+}
