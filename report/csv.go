@@ -3,7 +3,8 @@ package report
 import (
 	"bufio"
 	"encoding/csv"
-	"fmt"
+
+	"github.com/cardimport/cardimport/importer/platform"
 )
 
 // utf8BOM starts every CSV file written here: without it Excel opens UTF-8
@@ -12,79 +13,43 @@ const utf8BOM = "\ufeff"
 
 // csvWriter writes the CSV report: UTF-8 with BOM, RFC 4180 quoting,
 // "\r\n" line endings (what Excel writes and expects; a bare "\n" inside a
-// quoted message stays "\n", which Excel shows as a line break in the cell).
+// quoted message stays "\n", which Excel shows as a line break in the cell),
+// and every cell guarded against formula injection (defuseFormula). A CSV
+// report has no room for the summary.
 type csvWriter struct {
-	af  *AtomicFile
-	buf *bufio.Writer
-	cw  *csv.Writer
-	t   tally
-	rec []string
+	buf  *bufio.Writer
+	cw   *csv.Writer
+	cols []colSpec
+	rec  []string
 }
 
-func newCSVWriter(af *AtomicFile, opts Options) (*csvWriter, error) {
-	w := &csvWriter{af: af, buf: bufio.NewWriterSize(af, 64<<10), t: newTally(opts)}
+func newCSVWriter(af *AtomicFile, cols []colSpec) (formatWriter, error) {
+	w := &csvWriter{buf: bufio.NewWriterSize(af, 64<<10), cols: cols, rec: make([]string, len(cols))}
 	w.cw = csv.NewWriter(w.buf)
 	w.cw.UseCRLF = true
-	header := Columns
-	if opts.Generated {
-		header = GeneratedColumns
-	}
 	_, _ = w.buf.WriteString(utf8BOM)
-	if err := w.cw.Write(header); err != nil {
-		return nil, fmt.Errorf("report %s: %w", af.Name(), err)
+	for i, c := range cols {
+		w.rec[i] = c.name
 	}
-	w.rec = make([]string, len(header))
+	if err := w.cw.Write(w.rec); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
-func (w *csvWriter) Write(l *Line) error {
-	if err := w.t.line(l); err != nil {
-		return err
+func (w *csvWriter) row(_ platform.Status, vals []string) error {
+	for i, c := range w.cols {
+		w.rec[i] = defuseFormula(vals[i], c.kind == kindFreeText)
 	}
-	vals := lineValues(l)
-	for i, v := range vals {
-		w.rec[i] = defuseFormula(v, lineFreeText[i])
-	}
-	return w.write()
+	return w.cw.Write(w.rec)
 }
 
-func (w *csvWriter) WriteGenerated(g *Generated) error {
-	if err := w.t.gen(g); err != nil {
-		return err
-	}
-	vals := generatedValues(g)
-	for i, v := range vals {
-		w.rec[i] = defuseFormula(v, generatedFree[i])
-	}
-	return w.write()
-}
-
-func (w *csvWriter) write() error {
-	if err := w.cw.Write(w.rec); err != nil {
-		return fmt.Errorf("report %s: %w", w.af.Name(), err)
-	}
-	return nil
-}
-
-// Close ignores s: a CSV report has no room for a summary.
-func (w *csvWriter) Close(*Summary) error {
-	if w.t.closed {
-		return ErrClosed
-	}
-	w.t.closed = true
+func (w *csvWriter) finish(*Summary) error {
 	w.cw.Flush()
-	err := w.cw.Error()
-	if err == nil {
-		err = w.buf.Flush()
+	if err := w.cw.Error(); err != nil {
+		return err
 	}
-	if err != nil {
-		_ = w.af.Abort()
-		return fmt.Errorf("report %s: %w", w.af.Name(), err)
-	}
-	return w.af.Commit()
+	return w.buf.Flush()
 }
 
-func (w *csvWriter) Abort() error {
-	w.t.closed = true
-	return w.af.Abort()
-}
+func (w *csvWriter) release() {}

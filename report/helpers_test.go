@@ -148,3 +148,9 @@ func readFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// lineValues returns a Line's values in Columns order, as every writer
+// takes them: text, the phone masked.
+func lineValues(l *Line) []string {
+	return rowValues(lineColumns, l, nil)
+}

@@ -5,65 +5,51 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/cardimport/cardimport/importer/platform"
 )
 
 // jsonWriter streams {"rows":[{…},…],"summary":{…}}: one row object per
-// line, keyed by the column names, numbers for row/attempts (batch in
-// generate mode) and strings for everything else.
+// line, keyed by the column names, numbers for the number columns (row,
+// attempts; batch in generate mode) and strings for everything else.
 type jsonWriter struct {
-	af  *AtomicFile
-	buf *bufio.Writer
-	t   tally
-	str bytes.Buffer
-	enc *json.Encoder
+	buf  *bufio.Writer
+	cols []colSpec
+	rows int
+	str  bytes.Buffer
+	enc  *json.Encoder
 }
 
-func newJSONWriter(af *AtomicFile, opts Options) (*jsonWriter, error) {
-	w := &jsonWriter{af: af, buf: bufio.NewWriterSize(af, 64<<10), t: newTally(opts)}
+func newJSONWriter(af *AtomicFile, cols []colSpec) (formatWriter, error) {
+	w := &jsonWriter{buf: bufio.NewWriterSize(af, 64<<10), cols: cols}
 	w.enc = json.NewEncoder(&w.str)
 	w.enc.SetEscapeHTML(false)
 	_, _ = w.buf.WriteString(`{"rows":[`)
 	return w, nil
 }
 
-func (w *jsonWriter) Write(l *Line) error {
-	if err := w.t.line(l); err != nil {
-		return err
-	}
-	vals := lineValues(l)
-	w.object(Columns, vals[:], lineNumeric[:])
-	return nil
-}
-
-func (w *jsonWriter) WriteGenerated(g *Generated) error {
-	if err := w.t.gen(g); err != nil {
-		return err
-	}
-	vals := generatedValues(g)
-	w.object(GeneratedColumns, vals[:], generatedNumeric[:])
-	return nil
-}
-
-// object writes one row object. Write errors are kept by bufio and reported
-// at Close.
-func (w *jsonWriter) object(keys, vals []string, numeric []bool) {
-	if w.t.rows > 1 {
+// row writes one row object. Write errors are kept by bufio and reported
+// by finish.
+func (w *jsonWriter) row(_ platform.Status, vals []string) error {
+	if w.rows > 0 {
 		_ = w.buf.WriteByte(',')
 	}
+	w.rows++
 	_, _ = w.buf.WriteString("\n{")
-	for i, k := range keys {
+	for i, c := range w.cols {
 		if i > 0 {
 			_ = w.buf.WriteByte(',')
 		}
-		w.string(k)
+		w.string(c.name)
 		_ = w.buf.WriteByte(':')
-		if numeric[i] {
+		if c.kind == kindNumber {
 			_, _ = w.buf.WriteString(vals[i]) // from strconv.Itoa
 		} else {
 			w.string(vals[i])
 		}
 	}
 	_ = w.buf.WriteByte('}')
+	return nil
 }
 
 // string writes s as a JSON string, without HTML escaping so that messages
@@ -74,30 +60,18 @@ func (w *jsonWriter) string(s string) {
 	_, _ = w.buf.Write(bytes.TrimSuffix(w.str.Bytes(), []byte("\n")))
 }
 
-func (w *jsonWriter) Close(s *Summary) error {
-	if w.t.closed {
-		return ErrClosed
-	}
-	w.t.closed = true
-	sum, err := json.Marshal(w.t.summary(s))
+func (w *jsonWriter) finish(s *Summary) error {
+	sum, err := json.Marshal(s)
 	if err != nil {
-		_ = w.af.Abort()
-		return fmt.Errorf("report %s: summary: %w", w.af.Name(), err)
+		return fmt.Errorf("summary: %w", err)
 	}
-	if w.t.rows > 0 {
+	if w.rows > 0 {
 		_ = w.buf.WriteByte('\n')
 	}
 	_, _ = w.buf.WriteString("],\n\"summary\":")
 	_, _ = w.buf.Write(sum)
 	_, _ = w.buf.WriteString("}\n")
-	if err := w.buf.Flush(); err != nil {
-		_ = w.af.Abort()
-		return fmt.Errorf("report %s: %w", w.af.Name(), err)
-	}
-	return w.af.Commit()
+	return w.buf.Flush()
 }
 
-func (w *jsonWriter) Abort() error {
-	w.t.closed = true
-	return w.af.Abort()
-}
+func (w *jsonWriter) release() {}

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -19,9 +19,6 @@ const ReasonColumn = "错误原因"
 
 // RejectsSheet is the sheet of an XLSX rejects file.
 const RejectsSheet = "rejects"
-
-// RejectsExtensions are the rejects formats CreateRejects accepts.
-var RejectsExtensions = []string{".csv", ".xlsx"}
 
 // Reject is one invalid or rejected roster row, as the user typed it.
 type Reject struct {
@@ -51,7 +48,7 @@ type Reject struct {
 // A Rejects is not safe for concurrent use.
 type Rejects struct {
 	af     *AtomicFile
-	xlsx   bool
+	format *format
 	sp     *spool
 	rows   int
 	closed bool
@@ -63,13 +60,13 @@ type Rejects struct {
 	vals    []spoolValue
 }
 
-// CreateRejects starts the rejects file at path, .csv or .xlsx by its
-// extension. The destination is created (atomically) only by a Close that
-// has rows to write.
+// CreateRejects starts the rejects file at path, in the format its
+// extension names (one of RejectsFormats). The destination is created
+// (atomically) only by a Close that has rows to write.
 func CreateRejects(path string) (*Rejects, error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".csv" && ext != ".xlsx" {
-		return nil, fmt.Errorf("rejects %s: unknown format %q, use one of %s", path, ext, strings.Join(RejectsExtensions, ", "))
+	format, err := RejectsFormats.formatOf(path)
+	if err != nil {
+		return nil, err
 	}
 	af, err := CreateAtomic(path, 0o644)
 	if err != nil {
@@ -81,7 +78,7 @@ func CreateRejects(path string) (*Rejects, error) {
 		return nil, fmt.Errorf("rejects %s: %w", path, err)
 	}
 	return &Rejects{
-		af: af, xlsx: ext == ".xlsx", sp: sp,
+		af: af, format: format, sp: sp,
 		headers: make(map[string]int), byName: make(map[string][]int),
 	}, nil
 }
@@ -173,12 +170,7 @@ func (r *Rejects) Close() (rows int, err error) {
 	if r.rows == 0 {
 		return 0, r.af.Abort()
 	}
-	if r.xlsx {
-		err = r.composeXLSX(r.af)
-	} else {
-		err = r.composeCSV(r.af)
-	}
-	if err != nil {
+	if err := r.format.writeRejects(r, r.af); err != nil {
 		_ = r.af.Abort()
 		return 0, fmt.Errorf("rejects %s: %w", r.af.Name(), err)
 	}
@@ -252,21 +244,11 @@ func (r *Rejects) composeCSV(out io.Writer) error {
 	return buf.Flush()
 }
 
-// textColumns are the fields whose columns are formatted as Text, so that
-// Excel keeps leading zeros and long digits when staff edit them.
-var textColumns = []validate.Field{validate.Cardno, validate.Password, validate.Extid, validate.Phone, validate.IDNumber}
-
+// isTextColumn reports whether a rejects column is formatted as Text: it
+// holds one of textFields.
 func isTextColumn(header string) bool {
 	f, ok := validate.LookupHeader(header)
-	if !ok {
-		return false
-	}
-	for _, t := range textColumns {
-		if f == t {
-			return true
-		}
-	}
-	return false
+	return ok && slices.Contains(textFields, f)
 }
 
 // composeXLSX writes the XLSX rejects: string cells (phones and card
@@ -278,33 +260,81 @@ func (r *Rejects) composeXLSX(out io.Writer) error {
 	if err := f.SetSheetName("Sheet1", RejectsSheet); err != nil {
 		return err
 	}
+	st, err := newRejectsStyles(f)
+	if err != nil {
+		return err
+	}
 	ncol := len(r.union) + 1
-	hdr, err := headerStyle(f, headerFill)
-	if err != nil {
-		return err
-	}
-	reasonHdr, err := headerStyle(f, redFill)
-	if err != nil {
-		return err
-	}
-	text, date, err := textAndDateStyles(f)
-	if err != nil {
-		return err
-	}
-	reason, err := f.NewStyle(&excelize.Style{NumFmt: numFmtText, Fill: fillOf(fillRed)})
-	if err != nil {
-		return err
-	}
-	ref := "A1:" + cellRef(ncol, r.rows+1)
-	if err := f.SetSheetDimension(RejectsSheet, ref); err != nil {
+	if err := f.SetSheetDimension(RejectsSheet, "A1:"+cellRef(ncol, r.rows+1)); err != nil {
 		return err
 	}
 	sw, err := f.NewStreamWriter(RejectsSheet)
 	if err != nil {
 		return err
 	}
+	if err := r.layColumns(sw, st); err != nil {
+		return err
+	}
+	row := make([]any, ncol)
+	for i, h := range r.union {
+		row[i] = excelize.Cell{StyleID: st.header, Value: h}
+	}
+	row[ncol-1] = excelize.Cell{StyleID: st.reasonHeader, Value: ReasonColumn}
+	if err := sw.SetRow("A1", row); err != nil {
+		return err
+	}
+	n := 1
+	err = r.eachRow(func(vals []spoolValue) error {
+		n++
+		for i, v := range vals {
+			switch {
+			case v.kind == spoolDate:
+				row[i] = excelize.Cell{StyleID: st.date, Value: v.time()}
+			case i == ncol-1:
+				row[i] = excelize.Cell{StyleID: st.reason, Value: v.s}
+			case v.s == "":
+				row[i] = nil // no cell at all
+			default:
+				row[i] = excelize.Cell{StyleID: st.text, Value: v.s}
+			}
+		}
+		return sw.SetRow(cellRef(1, n), row)
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return writeWorkbook(f, out)
+}
+
+// rejectsStyles are the cell styles of the XLSX rejects.
+type rejectsStyles struct {
+	header, reasonHeader int
+	text, date, reason   int
+}
+
+func newRejectsStyles(f *excelize.File) (st rejectsStyles, err error) {
+	if st.header, err = headerStyle(f, headerFill); err != nil {
+		return st, err
+	}
+	if st.reasonHeader, err = headerStyle(f, redFill); err != nil {
+		return st, err
+	}
+	if st.text, st.date, err = textAndDateStyles(f); err != nil {
+		return st, err
+	}
+	st.reason, err = f.NewStyle(&excelize.Style{NumFmt: numFmtText, Fill: fillOf(fillRed)})
+	return st, err
+}
+
+// layColumns sets the column widths, Text format on identifier columns, and
+// freezes the header.
+func (r *Rejects) layColumns(sw *excelize.StreamWriter, st rejectsStyles) error {
 	// excelize prepends each new <col>, and Excel wants them ascending:
 	// set them from the last column back.
+	ncol := len(r.union) + 1
 	if err := sw.SetColWidth(ncol, ncol, 60); err != nil {
 		return err
 	}
@@ -317,44 +347,10 @@ func (r *Rejects) composeXLSX(out io.Writer) error {
 			return err
 		}
 		if isTextColumn(r.union[i]) {
-			if err := sw.SetColStyle(i+1, i+1, text); err != nil {
+			if err := sw.SetColStyle(i+1, i+1, st.text); err != nil {
 				return err
 			}
 		}
 	}
-	if err := sw.SetPanes(&frozenHeader); err != nil {
-		return err
-	}
-	row := make([]any, ncol)
-	for i, h := range r.union {
-		row[i] = excelize.Cell{StyleID: hdr, Value: h}
-	}
-	row[ncol-1] = excelize.Cell{StyleID: reasonHdr, Value: ReasonColumn}
-	if err := sw.SetRow("A1", row); err != nil {
-		return err
-	}
-	n := 1
-	err = r.eachRow(func(vals []spoolValue) error {
-		n++
-		for i, v := range vals {
-			switch {
-			case v.kind == spoolDate:
-				row[i] = excelize.Cell{StyleID: date, Value: v.time()}
-			case i == ncol-1:
-				row[i] = excelize.Cell{StyleID: reason, Value: v.s}
-			case v.s == "":
-				row[i] = nil // no cell at all
-			default:
-				row[i] = excelize.Cell{StyleID: text, Value: v.s}
-			}
-		}
-		return sw.SetRow(cellRef(1, n), row)
-	})
-	if err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return writeWorkbook(f, out)
+	return sw.SetPanes(&frozenHeader)
 }

@@ -53,3 +53,78 @@ type RosterInfo struct {
 	Delimiter string `json:"delimiter,omitempty"`
 	Rows      int    `json:"rows"`
 }
+
+// entries lists the summary's entries, each once, in the order of the JSON
+// summary. Every rendering iterates this list: the JSON summary (key and
+// value), the summary sheet and the text summary (label and value, by part;
+// see summaryEntry). Adding an entry is one line here, beside its field
+// above. Call it on a normalized summary.
+func (n *Summary) entries() []summaryEntry {
+	return []summaryEntry{
+		{key: "command", label: "command", part: partHead, value: n.Command, text: n.headLines},
+		{key: "target", label: "target", part: partHead, value: n.Target, omitEmpty: true, text: onAnotherLine},
+		{key: "endpoint", label: "endpoint", part: partHead, value: n.Endpoint, omitEmpty: true, text: onAnotherLine},
+		{key: "sandbox", label: "sandbox", part: partHead, value: n.Sandbox, omitEmpty: true, yes: SandboxBanner, text: onAnotherLine},
+		{key: "rosters", label: "roster", part: partRosters, value: n.Rosters},
+		{key: "rows", label: "rows", part: partRun, value: n.Rows, text: n.rowsLine},
+		{key: "counts", part: partCounts, value: statusCounts(n.Counts), text: n.countLines},
+		{key: "requests", label: "requests", part: partRun, value: n.Requests, text: n.requestsLine},
+		{key: "retries", label: "retries", part: partRun, value: n.Retries, text: onAnotherLine},
+		{key: "throttled", label: "throttled", part: partRun, value: n.Throttled, text: onAnotherLine},
+		{key: "started", label: "started", part: partHead, value: n.Started, text: onAnotherLine},
+		{key: "elapsed_seconds", label: "elapsed (s)", part: partRun, value: n.ElapsedSec, text: n.elapsedLine},
+		{key: "rows_per_second", label: "rows/s", part: partRun, value: n.RowsPerSec, text: onAnotherLine},
+		{key: "roster_balance", label: "roster balance", part: partBalance, value: n.RosterBalance, text: n.balanceLine},
+		{key: "roster_points", label: "roster points", part: partPoints, value: n.RosterPoints, text: n.pointsLine},
+		{key: "confirmed_balance", label: "confirmed balance", part: partBalance, value: n.ConfirmedBalance, omitEmpty: true, text: onAnotherLine},
+		{key: "confirmed_points", label: "confirmed points", part: partPoints, value: n.ConfirmedPoints, omitEmpty: true, text: onAnotherLine},
+		{key: "report", label: "report", part: partEnd, value: n.Report, omitEmpty: true},
+		{key: "rejects", label: "rejects", part: partEnd, value: n.Rejects, omitEmpty: true},
+		{key: "journal", label: "journal", part: partEnd, value: n.Journal, omitEmpty: true},
+		{key: "warnings", label: "warning", part: partEnd, value: n.Warnings, omitEmpty: true},
+		{key: "interrupted", label: "interrupted", part: partEnd, value: n.Interrupted, omitEmpty: true, yes: interruptedYes, text: n.interruptedLine},
+		{key: "fatal", label: "fatal", part: partEnd, value: n.Fatal, omitEmpty: true},
+		{key: "exit_code", label: "exit code", part: partEnd, value: n.ExitCode, text: n.exitCodeLine},
+	}
+}
+
+// summaryEntry is one entry of the run summary: what JSON calls it, what
+// people read, and its value.
+type summaryEntry struct {
+	key       string      // JSON key (the field's json tag says the same, for decoding)
+	label     string      // label on the summary sheet and in the text summary
+	part      summaryPart // where people look for it
+	value     any         // encoded as encoding/json does; shown by humanRows
+	omitEmpty bool        // JSON leaves it out when empty (the tag's omitempty)
+	yes       string      // a bool entry: what people read when it is true
+
+	// text returns the entry's lines in the text summary when they are not
+	// humanRows': a condensed layout that puts several entries on one line
+	// (the others return none) and leaves out what is not worth a line.
+	text func() []summaryRow
+}
+
+// summaryPart groups the entries for people: the text summary and the
+// summary sheet show the parts in this order, each part's entries in list
+// order. The JSON summary follows the list alone.
+type summaryPart int
+
+const (
+	partHead    summaryPart = iota // what ran, where and when
+	partCounts                     // rows per status
+	partRun                        // rows, requests, time
+	partBalance                    // the roster's total balance beside the platform's
+	partPoints                     // the same for points
+	partRosters                    // the rosters read
+	partEnd                        // files written, warnings, how the run ended
+)
+
+// summaryRow is one labelled value for people: a row of the summary sheet,
+// a line of the text summary (which writes a row without label as it is).
+type summaryRow struct {
+	label string
+	value any
+}
+
+// interruptedYes is the summary sheet's word for an interrupted run.
+const interruptedYes = "yes — run the same command again to continue"

@@ -1,14 +1,14 @@
 package report
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cardimport/cardimport/importer/platform"
@@ -58,47 +58,68 @@ func statusOrder(counts map[platform.Status]int) []platform.Status {
 	return append(order, extra...)
 }
 
-// plainSummary has Summary's fields and none of its methods.
-type plainSummary Summary
+// statusCounts are the rows per status, written in statusOrder: JSON as an
+// object, people as one row per status.
+type statusCounts map[platform.Status]int
 
-// MarshalJSON encodes the summary with its derived fields filled (see
-// WriteJSON) and "counts" holding every status, in platform.Statuses order.
-func (s Summary) MarshalJSON() ([]byte, error) {
-	n := s.normalized()
-	var counts bytes.Buffer
-	counts.WriteByte('{')
-	for i, st := range statusOrder(n.Counts) {
+// MarshalJSON writes the counts in statusOrder (encoding/json would sort
+// the keys).
+func (c statusCounts) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, st := range statusOrder(c) {
 		if i > 0 {
-			counts.WriteByte(',')
+			b = append(b, ',')
 		}
 		k, err := json.Marshal(string(st))
 		if err != nil {
 			return nil, err
 		}
-		counts.Write(k)
-		counts.WriteByte(':')
-		counts.WriteString(strconv.Itoa(n.Counts[st]))
+		b = append(append(b, k...), ':')
+		b = strconv.AppendInt(b, int64(c[st]), 10)
 	}
-	counts.WriteByte('}')
+	return append(b, '}'), nil
+}
 
-	// encoding/json sorts map keys; to keep platform.Statuses order the map is left
-	// out and its object spliced in. `"counts":null` can only be that key:
-	// inside a JSON string every '"' is escaped.
-	p := plainSummary(n)
-	p.Counts = nil
-	b, err := json.Marshal(p)
-	if err != nil {
-		return nil, err
+// MarshalJSON encodes the summary's entries (see entries) with its derived
+// fields filled (see WriteJSON) and "counts" holding every status, in
+// platform.Statuses order. Decoding uses the fields' json tags, which name
+// the same keys.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	n := s.normalized()
+	b := []byte{'{'}
+	for _, e := range n.entries() {
+		if e.omitEmpty && isEmpty(e.value) {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		k, err := json.Marshal(e.key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(e.value)
+		if err != nil {
+			return nil, fmt.Errorf("summary %s: %w", e.key, err)
+		}
+		b = append(append(append(b, k...), ':'), v...)
 	}
-	const hole = `"counts":null`
-	i := bytes.Index(b, []byte(hole))
-	if i < 0 {
-		return nil, fmt.Errorf("summary: no counts in %s", b)
+	return append(b, '}'), nil
+}
+
+// isEmpty reports whether v is what omitempty leaves out: false, 0, "", or
+// an empty slice or map.
+func isEmpty(v any) bool {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Invalid:
+		return true
+	case reflect.Slice, reflect.Map, reflect.String:
+		return rv.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int64, reflect.Float64:
+		return rv.IsZero()
 	}
-	out := make([]byte, 0, len(b)+counts.Len())
-	out = append(out, b[:i+len(`"counts":`)]...)
-	out = append(out, counts.Bytes()...)
-	return append(out, b[i+len(hole):]...), nil
+	return false
 }
 
 // WriteJSON writes the summary as indented JSON (--json): ElapsedSec and
@@ -115,132 +136,51 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 	return err
 }
 
-// WriteText writes the summary as a block for a terminal or a log: counts
-// per status (zero counts left out, except issued), throughput, the roster
-// and platform totals, the rosters, the files written, warnings, and a loud
-// first line when nothing real was issued.
-func (s *Summary) WriteText(w io.Writer) error {
-	if s == nil {
-		s = &Summary{}
-	}
-	n := s.normalized()
-	var b strings.Builder
-	line := func(label, format string, args ...any) {
-		fmt.Fprintf(&b, "  %-10s %s\n", label, fmt.Sprintf(format, args...))
-	}
-	if n.Sandbox {
-		b.WriteString(SandboxBanner + "\n")
-	}
-	head := "cardimport"
-	if n.Command != "" {
-		head += " " + n.Command
-	}
-	if n.Target != "" {
-		head += " on " + n.Target
-	}
-	if n.Endpoint != "" {
-		head += " (endpoint " + n.Endpoint + ")"
-	}
-	if !n.Started.IsZero() {
-		head += ", started " + n.Started.Format("2006-01-02 15:04:05")
-	}
-	b.WriteString(head + "\n")
-
-	// Counts right-aligned on the widest number, the row count included.
-	width := len(groupDigits(int64(n.Rows)))
-	for _, c := range n.Counts {
-		width = max(width, len(groupDigits(int64(c))))
-	}
-	for _, st := range statusOrder(n.Counts) {
-		if c := n.Counts[st]; c > 0 || (st == platform.StatusIssued && n.Command != "validate") {
-			line(string(st), "%*s", width, groupDigits(int64(c)))
-		}
-	}
-	rows := fmt.Sprintf("%*s", width, groupDigits(int64(n.Rows)))
-	if n.RowsPerSec > 0 {
-		rows += fmt.Sprintf(" (%s rows/s)", strconv.FormatFloat(n.RowsPerSec, 'f', 1, 64))
-	}
-	line("rows", "%s", rows)
-	if n.Command != "validate" || n.Requests > 0 {
-		line("requests", "%s, retries %s, throttled %s", groupDigits(n.Requests), groupDigits(n.Retries), groupDigits(n.Throttled))
-	}
-	line("elapsed", "%s", n.Elapsed.Round(time.Millisecond))
-	if t := totals(n.RosterBalance, n.ConfirmedBalance); t != "" {
-		line("balance", "%s", t)
-	}
-	if t := totals(n.RosterPoints, n.ConfirmedPoints); t != "" {
-		line("points", "%s", t)
-	}
-	for _, r := range n.Rosters {
-		line("roster", "%s (%s)", r.Path, rosterDetails(r))
-	}
-	for _, f := range []struct{ label, path string }{
-		{"report", n.Report}, {"rejects", n.Rejects}, {"journal", n.Journal},
-	} {
-		if f.path != "" {
-			line(f.label, "%s", f.path)
-		}
-	}
-	for _, wmsg := range n.Warnings {
-		line("warning", "%s", wmsg)
-	}
-	if n.Interrupted {
-		b.WriteString("INTERRUPTED — the run stopped early; run the same command again to continue\n")
-	}
-	if n.Fatal != "" {
-		line("fatal", "%s", n.Fatal)
-	}
-	if n.ExitCode != 0 {
-		line("exit code", "%d", n.ExitCode)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+// byPart returns the entries in the order people read them: by part, and
+// in list order within a part.
+func byPart(entries []summaryEntry) []summaryEntry {
+	return slices.SortedStableFunc(slices.Values(entries), func(a, b summaryEntry) int {
+		return cmp.Compare(a.part, b.part)
+	})
 }
 
-// totals renders a roster total beside the platform-confirmed one.
-func totals(roster, confirmed string) string {
-	switch {
-	case roster == "" && confirmed == "":
-		return ""
-	case confirmed == "":
-		return "roster " + roster
-	case roster == "":
-		return "confirmed " + confirmed
-	}
-	return "roster " + roster + ", confirmed " + confirmed
-}
-
-// rosterDetails renders how a roster was read: format, sheet or encoding
-// and delimiter, rows.
-func rosterDetails(r RosterInfo) string {
-	parts := []string{r.Format}
-	if r.Sheet != "" {
-		parts = append(parts, "sheet "+r.Sheet)
-	}
-	if r.Encoding != "" {
-		parts = append(parts, r.Encoding)
-	}
-	if r.Delimiter != "" {
-		parts = append(parts, "delimiter "+strconv.Quote(r.Delimiter))
-	}
-	parts = append(parts, groupDigits(int64(r.Rows))+" rows")
-	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), ", ")
-}
-
-// groupDigits writes n with thousands separators: 1234567 → 1,234,567.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
+// humanRows are an entry's rows for people: its label and value, none when
+// the value is empty (numbers excepted), one row per item of a list, the
+// entry's yes for a true bool, a time as RFC 3339.
+func humanRows(e summaryEntry) []summaryRow {
+	switch v := e.value.(type) {
+	case string:
+		if v == "" {
+			return nil
 		}
-		b.WriteRune(r)
+	case bool:
+		if !v {
+			return nil
+		}
+		return []summaryRow{{e.label, e.yes}}
+	case time.Time:
+		if v.IsZero() {
+			return nil
+		}
+		return []summaryRow{{e.label, v.Format(time.RFC3339)}}
+	case statusCounts:
+		rows := make([]summaryRow, 0, len(v))
+		for _, st := range statusOrder(v) {
+			rows = append(rows, summaryRow{string(st), v[st]})
+		}
+		return rows
+	case []RosterInfo:
+		rows := make([]summaryRow, len(v))
+		for i, r := range v {
+			rows[i] = summaryRow{e.label, r.Path + " (" + rosterDetails(r) + ")"}
+		}
+		return rows
+	case []string:
+		rows := make([]summaryRow, len(v))
+		for i, s := range v {
+			rows[i] = summaryRow{e.label, s}
+		}
+		return rows
 	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return []summaryRow{{e.label, e.value}}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +124,71 @@ func TestGroupDigits(t *testing.T) {
 		if got := groupDigits(n); got != want {
 			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestSummaryEntriesMatchTags checks the entry list against Summary's json
+// tags, which decoding uses: the same keys in the same order, omitempty
+// where the entry is left out when empty, and no field without an entry.
+func TestSummaryEntriesMatchTags(t *testing.T) {
+	var keys []string
+	omit := map[string]bool{}
+	typ := reflect.TypeFor[Summary]()
+	for i := range typ.NumField() {
+		tag := typ.Field(i).Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		keys = append(keys, name)
+		omit[name] = opts == "omitempty"
+	}
+	n := fixtureSummary().normalized()
+	var got []string
+	for _, e := range n.entries() {
+		got = append(got, e.key)
+		if e.omitEmpty != omit[e.key] {
+			t.Errorf("%s: omitEmpty %v, tag omitempty %v", e.key, e.omitEmpty, omit[e.key])
+		}
+		if e.label == "" && e.key != "counts" {
+			t.Errorf("%s has no label", e.key)
+		}
+	}
+	if strings.Join(got, ",") != strings.Join(keys, ",") {
+		t.Errorf("entries %v\njson tags %v", got, keys)
+	}
+}
+
+// TestSummaryRenderingsShowEveryEntry fills every field and checks that the
+// JSON summary has every key and the summary sheet every label: an entry
+// added to the list reaches both.
+func TestSummaryRenderingsShowEveryEntry(t *testing.T) {
+	s := fixtureSummary()
+	s.Interrupted, s.Fatal = true, "stopped"
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := s.normalized()
+	labels := map[string]bool{}
+	for _, e := range byPart(n.entries()) {
+		for _, r := range humanRows(e) {
+			labels[r.label] = true
+		}
+	}
+	for _, e := range n.entries() {
+		if _, ok := doc[e.key]; !ok {
+			t.Errorf("JSON has no %q", e.key)
+		}
+		if e.key != "counts" && !labels[e.label] {
+			t.Errorf("summary sheet has no %q", e.label)
+		}
+	}
+	if len(doc) != len(n.entries()) {
+		t.Errorf("JSON has %d keys, the list %d entries", len(doc), len(n.entries()))
 	}
 }

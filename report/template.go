@@ -8,9 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -43,8 +41,8 @@ func (c TemplateColumn) Comment() string {
 	return c.Field.String() + " — " + req + " — " + c.Rule
 }
 
-// TemplateColumns returns the template's columns for target: the fields it
-// requires first, in spec order, then the optional ones.
+// TemplateColumns returns the template's columns for a platform's profile:
+// the fields it requires first, in spec order, then the optional ones.
 func TemplateColumns(p validate.Profile) []TemplateColumn {
 	req := p.Required
 	var first, rest []TemplateColumn
@@ -100,11 +98,9 @@ func fieldRule(f validate.Field, p validate.Profile) string {
 	return ""
 }
 
-// TemplateExtensions are the template formats WriteTemplate accepts.
-var TemplateExtensions = []string{".xlsx", ".csv"}
-
-// WriteTemplate writes an empty roster template for target at path (.xlsx
-// or .csv): a header row of every field's Chinese header, required fields
+// WriteTemplate writes an empty roster template for a platform's profile
+// at path, in the format its extension names (one of TemplateFormats): a
+// header row of every field's Chinese header, required fields
 // first, and no example rows (the importer would import them). It refuses to
 // overwrite an existing file; the error wraps fs.ErrExist.
 //
@@ -114,9 +110,9 @@ var TemplateExtensions = []string{".xlsx", ".csv"}
 // keeps leading zeros and long digits; a 男/女 dropdown on sex; yyyy-mm-dd on
 // the dates and 0.00 on balance. The CSV template is UTF-8 with BOM.
 func WriteTemplate(path string, p validate.Profile) error {
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".xlsx" && ext != ".csv" {
-		return fmt.Errorf("template %s: unknown format %q, use one of %s", path, ext, strings.Join(TemplateExtensions, ", "))
+	format, err := TemplateFormats.formatOf(path)
+	if err != nil {
+		return err
 	}
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("template: %s already exists, not overwritten: %w", path, fs.ErrExist)
@@ -128,13 +124,7 @@ func WriteTemplate(path string, p validate.Profile) error {
 		return fmt.Errorf("template: %w", err)
 	}
 	defer af.Abort()
-	cols := TemplateColumns(p)
-	if ext == ".csv" {
-		err = csvTemplate(af, cols)
-	} else {
-		err = xlsxTemplate(af, cols)
-	}
-	if err != nil {
+	if err := format.writeTemplate(af, TemplateColumns(p)); err != nil {
 		return fmt.Errorf("template %s: %w", path, err)
 	}
 	if err := af.CommitNew(); err != nil {
@@ -175,18 +165,56 @@ func templateWidth(f validate.Field) float64 {
 	return 14
 }
 
+// xlsxTemplate writes the XLSX template: column widths and formats, then
+// the headers over them, frozen.
 func xlsxTemplate(out io.Writer, cols []TemplateColumn) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	const sheet = TemplateSheet
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+	if err := f.SetSheetName("Sheet1", TemplateSheet); err != nil {
 		return err
 	}
-	hdr, err := headerStyle(f, headerFill)
+	st, err := newTemplateStyles(f)
 	if err != nil {
 		return err
 	}
-	reqHdr, err := f.NewStyle(&excelize.Style{
+	for i, c := range cols {
+		col, err := excelize.ColumnNumberToName(i + 1)
+		if err != nil {
+			return err
+		}
+		if err := formatTemplateColumn(f, col, c, st); err != nil {
+			return err
+		}
+	}
+	for i, c := range cols {
+		col, err := excelize.ColumnNumberToName(i + 1)
+		if err != nil {
+			return err
+		}
+		if err := writeTemplateHeader(f, col, c, st); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(TemplateSheet, &frozenHeader); err != nil {
+		return err
+	}
+	if err := f.SetSheetDimension(TemplateSheet, "A1:"+cellRef(len(cols), 1)); err != nil {
+		return err
+	}
+	return writeWorkbook(f, out)
+}
+
+// templateStyles are the cell styles of the XLSX template.
+type templateStyles struct {
+	header, required   int // headers of optional and required fields
+	text, date, amount int
+}
+
+func newTemplateStyles(f *excelize.File) (st templateStyles, err error) {
+	if st.header, err = headerStyle(f, headerFill); err != nil {
+		return st, err
+	}
+	st.required, err = f.NewStyle(&excelize.Style{
 		Font:      &excelize.Font{Bold: true, Color: "C00000"},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{headerFill}},
 		Border:    []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}},
@@ -194,82 +222,69 @@ func xlsxTemplate(out io.Writer, cols []TemplateColumn) error {
 		NumFmt:    numFmtText,
 	})
 	if err != nil {
-		return err
+		return st, err
 	}
-	text, date, err := textAndDateStyles(f)
-	if err != nil {
-		return err
+	if st.text, st.date, err = textAndDateStyles(f); err != nil {
+		return st, err
 	}
-	money, err := f.NewStyle(&excelize.Style{NumFmt: numFmt2Dec})
-	if err != nil {
-		return err
-	}
-	// Widths and column formats first, then the headers over them.
-	for i, c := range cols {
-		col, err := excelize.ColumnNumberToName(i + 1)
-		if err != nil {
-			return err
-		}
-		if err := f.SetColWidth(sheet, col, col, templateWidth(c.Field)); err != nil {
-			return err
-		}
-		style := 0
-		switch c.Field {
-		case validate.Cardno, validate.Password, validate.Extid, validate.Phone, validate.IDNumber:
-			style = text
-		case validate.Birthday, validate.Expirydate:
-			style = date
-		case validate.Balance:
-			style = money
-		}
-		if style != 0 {
-			if err := f.SetColStyle(sheet, col, style); err != nil {
-				return err
-			}
-		}
-	}
-	for i, c := range cols {
-		col, err := excelize.ColumnNumberToName(i + 1)
-		if err != nil {
-			return err
-		}
-		cell := col + "1"
-		if err := f.SetCellStr(sheet, cell, c.Header); err != nil {
-			return err
-		}
-		hs := hdr
-		if c.Required {
-			hs = reqHdr
-		}
-		if err := f.SetCellStyle(sheet, cell, cell, hs); err != nil {
-			return err
-		}
-		err = f.AddComment(sheet, excelize.Comment{
-			Cell: cell, Author: "cardimport", Text: c.Comment(), Width: 320, Height: 60,
-		})
-		if err != nil {
-			return err
-		}
-		if c.Field == validate.Sex {
-			dv := excelize.NewDataValidation(true)
-			dv.SetSqref(fmt.Sprintf("%s2:%s%d", col, col, templateTextRows))
-			if err := dv.SetDropList([]string{"男", "女"}); err != nil {
-				return err
-			}
-			dv.SetError(excelize.DataValidationErrorStyleStop, c.Header, "请选择 男 或 女")
-			if err := f.AddDataValidation(sheet, dv); err != nil {
-				return err
-			}
-		}
-	}
-	if err := f.SetPanes(sheet, &frozenHeader); err != nil {
-		return err
-	}
-	if err := f.SetSheetDimension(sheet, "A1:"+cellRef(len(cols), 1)); err != nil {
-		return err
-	}
-	return writeWorkbook(f, out)
+	st.amount, err = f.NewStyle(&excelize.Style{NumFmt: numFmt2Dec})
+	return st, err
 }
+
+// formatTemplateColumn sets the width and the format of column col: Text
+// on identifiers, yyyy-mm-dd on dates, 0.00 on the balance.
+func formatTemplateColumn(f *excelize.File, col string, c TemplateColumn, st templateStyles) error {
+	if err := f.SetColWidth(TemplateSheet, col, col, templateWidth(c.Field)); err != nil {
+		return err
+	}
+	style := 0
+	switch {
+	case slices.Contains(textFields, c.Field):
+		style = st.text
+	case c.Field == validate.Birthday || c.Field == validate.Expirydate:
+		style = st.date
+	case c.Field == validate.Balance:
+		style = st.amount
+	}
+	if style == 0 {
+		return nil
+	}
+	return f.SetColStyle(TemplateSheet, col, style)
+}
+
+// writeTemplateHeader writes the header of column col with its comment,
+// and the 男/女 dropdown under the sex header.
+func writeTemplateHeader(f *excelize.File, col string, c TemplateColumn, st templateStyles) error {
+	cell := col + "1"
+	if err := f.SetCellStr(TemplateSheet, cell, c.Header); err != nil {
+		return err
+	}
+	hs := st.header
+	if c.Required {
+		hs = st.required
+	}
+	if err := f.SetCellStyle(TemplateSheet, cell, cell, hs); err != nil {
+		return err
+	}
+	err := f.AddComment(TemplateSheet, excelize.Comment{
+		Cell: cell, Author: "cardimport", Text: c.Comment(), Width: 320, Height: 60,
+	})
+	if err != nil || c.Field != validate.Sex {
+		return err
+	}
+	dv := excelize.NewDataValidation(true)
+	dv.SetSqref(fmt.Sprintf("%s2:%s%d", col, col, templateTextRows))
+	if err := dv.SetDropList([]string{"男", "女"}); err != nil {
+		return err
+	}
+	dv.SetError(excelize.DataValidationErrorStyleStop, c.Header, "请选择 男 或 女")
+	return f.AddDataValidation(TemplateSheet, dv)
+}
+
+// textFields are the fields whose columns are formatted as Text in the
+// workbooks staff fill in (the template, the XLSX rejects), so that Excel
+// keeps leading zeros and long digits.
+var textFields = []validate.Field{validate.Cardno, validate.Password, validate.Extid, validate.Phone, validate.IDNumber}
 
 // textAndDateStyles makes the cell styles staff-facing workbooks share:
 // Text (so Excel keeps leading zeros and long digits) and yyyy-mm-dd.

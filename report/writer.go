@@ -3,14 +3,10 @@ package report
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/cardimport/cardimport/importer/platform"
-	"github.com/cardimport/cardimport/validate"
 )
 
 // Writer writes one reconciliation report. Lines are written in roster
@@ -37,138 +33,126 @@ type Options struct {
 	Generated bool
 }
 
-// ReportExtensions are the report formats Create accepts, by extension.
-var ReportExtensions = []string{".csv", ".xlsx", ".json"}
-
 // ErrClosed is returned by a writer's methods after Close or Abort.
 var ErrClosed = errors.New("report already closed")
 
-// Create starts the report at path, in the format its extension names
-// (.csv, .xlsx or .json, any case). Nothing appears at path before Close.
+// Create starts the report at path, in the format its extension names (one
+// of ReportFormats, or GeneratedFormats with Options.Generated; any case).
+// Nothing appears at path before Close.
 func Create(path string, opts Options) (Writer, error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	switch ext {
-	case ".csv", ".xlsx", ".json":
-	default:
-		return nil, fmt.Errorf("report %s: unknown format %q, use one of %s", path, ext, strings.Join(ReportExtensions, ", "))
-	}
-	perm := os.FileMode(0o644)
+	formats, cols, perm := ReportFormats, lineSpecs, os.FileMode(0o644)
 	if opts.Generated {
-		perm = 0o600 // it holds card passwords
+		formats, cols, perm = GeneratedFormats, generatedSpecs, 0o600 // it holds card passwords
+	}
+	f, err := formats.formatOf(path)
+	if err != nil {
+		return nil, err
 	}
 	af, err := CreateAtomic(path, perm)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	var w Writer
-	switch ext {
-	case ".csv":
-		w, err = newCSVWriter(af, opts)
-	case ".xlsx":
-		w, err = newXLSXWriter(af, opts)
-	case ".json":
-		w, err = newJSONWriter(af, opts)
-	}
+	out, err := f.newReport(af, cols)
 	if err != nil {
 		_ = af.Abort()
-		return nil, err
+		return nil, fmt.Errorf("report %s: %w", path, err)
 	}
-	return w, nil
+	return &writer{af: af, out: out, generated: opts.Generated, counts: make(map[platform.Status]int)}, nil
 }
 
-// tally counts what a writer saw, for the summary of Close(nil) and for the
-// mode checks every format shares.
-type tally struct {
+// formatWriter is what one file format adds to writer, which checks and
+// counts the rows, takes their values from the column table, and finishes
+// or drops the file.
+type formatWriter interface {
+	// row writes one row: its status and its values in column order. The
+	// values are only lent: the slice is reused for the next row.
+	row(st platform.Status, vals []string) error
+	// finish completes the file; s is the run's summary, for the formats
+	// that have room for it.
+	finish(s *Summary) error
+	// release frees what the format holds beside the file; called once.
+	release()
+}
+
+// writer is the Writer of every format.
+type writer struct {
+	af        *AtomicFile
+	out       formatWriter
 	generated bool
 	rows      int
 	counts    map[platform.Status]int
 	closed    bool
+	vals      []string
 }
 
-func newTally(opts Options) tally {
-	return tally{generated: opts.Generated, counts: make(map[platform.Status]int)}
-}
-
-// line checks that a Line may be written now and counts it.
-func (t *tally) line(l *Line) error {
+func (w *writer) Write(l *Line) error {
 	switch {
-	case t.closed:
+	case w.closed:
 		return ErrClosed
-	case t.generated:
+	case w.generated:
 		return errors.New("report: Write on a generate-mode report, use WriteGenerated")
 	case l == nil:
 		return errors.New("report: nil line")
 	}
-	t.rows++
-	t.counts[l.Status]++
-	return nil
+	w.vals = rowValues(lineColumns, l, w.vals[:0])
+	return w.row(l.Status)
 }
 
-// gen checks that a Generated card may be written now and counts it.
-func (t *tally) gen(g *Generated) error {
+func (w *writer) WriteGenerated(g *Generated) error {
 	switch {
-	case t.closed:
+	case w.closed:
 		return ErrClosed
-	case !t.generated:
+	case !w.generated:
 		return errors.New("report: WriteGenerated on a roster report, create it with Options.Generated")
 	case g == nil:
 		return errors.New("report: nil generated card")
 	}
-	t.rows++
-	t.counts[g.Status]++
+	w.vals = rowValues(generatedColumns, g, w.vals[:0])
+	return w.row(g.Status)
+}
+
+// row counts the row in w.vals and writes it.
+func (w *writer) row(st platform.Status) error {
+	w.rows++
+	w.counts[st]++
+	if err := w.out.row(st, w.vals); err != nil {
+		return fmt.Errorf("report %s: %w", w.af.Name(), err)
+	}
 	return nil
 }
 
+func (w *writer) Close(s *Summary) error {
+	if w.closed {
+		return ErrClosed
+	}
+	w.closed = true
+	defer w.out.release()
+	if err := w.out.finish(w.summary(s)); err != nil {
+		_ = w.af.Abort()
+		return fmt.Errorf("report %s: %w", w.af.Name(), err)
+	}
+	return w.af.Commit()
+}
+
+func (w *writer) Abort() error {
+	if !w.closed {
+		w.closed = true
+		w.out.release()
+	}
+	return w.af.Abort()
+}
+
 // summary returns s, or when it is nil a summary of what was written.
-func (t *tally) summary(s *Summary) *Summary {
+func (w *writer) summary(s *Summary) *Summary {
 	if s != nil {
 		return s
 	}
-	counts := make(map[platform.Status]int, len(t.counts))
-	for k, v := range t.counts {
-		counts[k] = v
-	}
 	cmd := ""
-	if t.generated {
+	if w.generated {
 		cmd = "generate"
 	}
-	return &Summary{Command: cmd, Rows: t.rows, Counts: counts}
+	return &Summary{Command: cmd, Rows: w.rows, Counts: maps.Clone(w.counts)}
 }
-
-// lineValues returns a Line's values in Columns order, as text, the phone
-// masked — in its column and wherever the message quotes it (a validation
-// message names the bad value; source and row find the row).
-func lineValues(l *Line) [12]string {
-	phone, msg := validate.MaskPhone(l.Phone), l.Message
-	if utf8.RuneCountInString(l.Phone) >= 6 && strings.Contains(msg, l.Phone) {
-		msg = strings.ReplaceAll(msg, l.Phone, phone)
-	}
-	return [12]string{
-		l.Source, strconv.Itoa(l.Row), string(l.Status), l.Cardno, l.Extid, l.Name,
-		phone, l.Mbno, l.ID, l.Balance, strconv.Itoa(l.Attempts), msg,
-	}
-}
-
-// generatedValues returns a Generated card's values in GeneratedColumns
-// order, as text.
-func generatedValues(g *Generated) [9]string {
-	return [9]string{
-		strconv.Itoa(g.Batch), string(g.Status), g.ID, g.Cardno, g.Mbno, g.Password,
-		g.Extid, g.Balance, g.Message,
-	}
-}
-
-// Column positions that hold numbers (written as numbers in XLSX and JSON),
-// free text (guarded more strictly against formula injection in CSV, see
-// defuseFormula) and identifiers (formatted as Text in XLSX).
-var (
-	lineNumeric      = [12]bool{1: true, 10: true}          // row, attempts
-	lineFreeText     = [12]bool{0: true, 5: true, 11: true} // source, name, message
-	generatedNumeric = [9]bool{0: true}                     // batch
-	generatedFree    = [9]bool{8: true}                     // message
-	lineIdentifiers  = [12]bool{3: true, 4: true, 6: true, 7: true, 8: true, 9: true}
-	generatedIdents  = [9]bool{2: true, 3: true, 4: true, 5: true, 6: true, 7: true}
-)
 
 // defuseFormula protects a CSV cell from formula injection: a value that
 // Excel or WPS would evaluate gets a leading apostrophe, which the

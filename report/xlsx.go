@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"time"
 
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/xuri/excelize/v2"
@@ -92,112 +91,93 @@ func cellRef(col, row int) string {
 // xlsxWriter writes the XLSX report. excelize's StreamWriter writes the
 // sheet's <dimension> when the stream starts, before the row count is
 // known, and readers that trust it would see no rows; so rows are spooled
-// to disk as they come and the workbook is composed at Close, when the
+// to disk as they come and the workbook is composed by finish, when the
 // count is known. Memory stays flat either way.
+//
+// A spooled row is its highlight, then its values: number columns as
+// numbers, the others as text.
 type xlsxWriter struct {
-	af   *AtomicFile
-	t    tally
+	out  io.Writer
+	cols []colSpec
 	sp   *spool
+	rows int
 	vals []spoolValue
 }
 
-func newXLSXWriter(af *AtomicFile, opts Options) (*xlsxWriter, error) {
+func newXLSXWriter(af *AtomicFile, cols []colSpec) (formatWriter, error) {
 	sp, err := newSpool()
 	if err != nil {
-		return nil, fmt.Errorf("report %s: %w", af.Name(), err)
+		return nil, err
 	}
-	return &xlsxWriter{af: af, t: newTally(opts), sp: sp}, nil
+	return &xlsxWriter{out: af, cols: cols, sp: sp}, nil
 }
 
-func (w *xlsxWriter) Write(l *Line) error {
-	if err := w.t.line(l); err != nil {
-		return err
-	}
-	vals := lineValues(l)
-	w.vals = w.vals[:0]
-	for i, v := range vals {
-		switch i {
-		case 1:
-			w.vals = append(w.vals, intValue(l.Row))
-		case 10:
-			w.vals = append(w.vals, intValue(l.Attempts))
-		default:
-			w.vals = append(w.vals, textValue(v))
+func (w *xlsxWriter) row(st platform.Status, vals []string) error {
+	w.vals = append(w.vals[:0], intValue(int(statusFill(st))))
+	for i, c := range w.cols {
+		if c.kind == kindNumber {
+			n, err := strconv.Atoi(vals[i])
+			if err != nil {
+				return fmt.Errorf("column %s: %w", c.name, err)
+			}
+			w.vals = append(w.vals, intValue(n))
+		} else {
+			w.vals = append(w.vals, textValue(vals[i]))
 		}
 	}
 	w.sp.put(w.vals)
+	w.rows++
 	return nil
 }
 
-func (w *xlsxWriter) WriteGenerated(g *Generated) error {
-	if err := w.t.gen(g); err != nil {
-		return err
-	}
-	vals := generatedValues(g)
-	w.vals = append(w.vals[:0], intValue(g.Batch))
-	for _, v := range vals[1:] {
-		w.vals = append(w.vals, textValue(v))
-	}
-	w.sp.put(w.vals)
-	return nil
-}
+func (w *xlsxWriter) release() { w.sp.close() }
 
-func (w *xlsxWriter) Abort() error {
-	if !w.t.closed {
-		w.t.closed = true
-		w.sp.close()
-	}
-	return w.af.Abort()
-}
-
-func (w *xlsxWriter) Close(s *Summary) error {
-	if w.t.closed {
-		return ErrClosed
-	}
-	w.t.closed = true
-	defer w.sp.close()
-	if err := w.compose(w.af, w.t.summary(s)); err != nil {
-		_ = w.af.Abort()
-		return fmt.Errorf("report %s: %w", w.af.Name(), err)
-	}
-	return w.af.Commit()
-}
-
-// Report column widths, in characters.
-var (
-	lineWidths      = []float64{28, 7, 10, 18, 16, 12, 14, 18, 12, 12, 9, 60}
-	generatedWidths = []float64{7, 10, 12, 20, 18, 14, 16, 12, 50}
-)
-
-// compose writes the whole workbook to out.
-func (w *xlsxWriter) compose(out io.Writer, s *Summary) error {
+func (w *xlsxWriter) finish(s *Summary) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", ReportSheet); err != nil {
 		return err
 	}
-
-	columns, widths, status, numeric, idents := Columns, lineWidths, 2, lineNumeric[:], lineIdentifiers[:]
-	if w.t.generated {
-		columns, widths, status, numeric, idents = GeneratedColumns, generatedWidths, 1, generatedNumeric[:], generatedIdents[:]
+	if err := w.writeReportSheet(f); err != nil {
+		return err
 	}
+	if err := writeSummarySheet(f, s); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
+	return writeWorkbook(f, w.out)
+}
 
-	hdr, err := headerStyle(f, headerFill)
+// reportStyles are the cell styles of the report sheet: a header, and one
+// text ("@") and one number style per highlight.
+type reportStyles struct {
+	header       int
+	text, number [numFills]int
+}
+
+func newReportStyles(f *excelize.File) (st reportStyles, err error) {
+	if st.header, err = headerStyle(f, headerFill); err != nil {
+		return st, err
+	}
+	for fl := range numFills {
+		if st.text[fl], err = f.NewStyle(&excelize.Style{Fill: fillOf(fl), NumFmt: numFmtText}); err != nil {
+			return st, err
+		}
+		if st.number[fl], err = f.NewStyle(&excelize.Style{Fill: fillOf(fl), NumFmt: numFmtGeneral}); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// writeReportSheet writes the report sheet: column widths and formats, a
+// frozen header, the spooled rows highlighted by status, an autofilter.
+func (w *xlsxWriter) writeReportSheet(f *excelize.File) error {
+	st, err := newReportStyles(f)
 	if err != nil {
 		return err
 	}
-	// One text ("@") and one number style per highlight.
-	var text, number [numFills]int
-	for fl := range numFills {
-		if text[fl], err = f.NewStyle(&excelize.Style{Fill: fillOf(fl), NumFmt: numFmtText}); err != nil {
-			return err
-		}
-		if number[fl], err = f.NewStyle(&excelize.Style{Fill: fillOf(fl), NumFmt: numFmtGeneral}); err != nil {
-			return err
-		}
-	}
-
-	ref := "A1:" + cellRef(len(columns), w.t.rows+1)
+	ref := "A1:" + cellRef(len(w.cols), w.rows+1)
 	if err := f.SetSheetDimension(ReportSheet, ref); err != nil {
 		return err
 	}
@@ -207,13 +187,13 @@ func (w *xlsxWriter) compose(out io.Writer, s *Summary) error {
 	}
 	// excelize prepends each new <col>, and Excel wants them ascending:
 	// set them from the last column back.
-	for i := len(widths) - 1; i >= 0; i-- {
-		if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
+	for i := len(w.cols) - 1; i >= 0; i-- {
+		if err := sw.SetColWidth(i+1, i+1, w.cols[i].width); err != nil {
 			return err
 		}
-		if idents[i] {
+		if w.cols[i].kind == kindIdentifier {
 			// Identifier columns stay text when staff type into them.
-			if err := sw.SetColStyle(i+1, i+1, text[fillNone]); err != nil {
+			if err := sw.SetColStyle(i+1, i+1, st.text[fillNone]); err != nil {
 				return err
 			}
 		}
@@ -221,14 +201,27 @@ func (w *xlsxWriter) compose(out io.Writer, s *Summary) error {
 	if err := sw.SetPanes(&frozenHeader); err != nil {
 		return err
 	}
-	row := make([]any, len(columns))
-	for i, c := range columns {
-		row[i] = excelize.Cell{StyleID: hdr, Value: c}
+	row := make([]any, len(w.cols))
+	for i, c := range w.cols {
+		row[i] = excelize.Cell{StyleID: st.header, Value: c.name}
 	}
 	if err := sw.SetRow("A1", row); err != nil {
 		return err
 	}
+	if err := w.writeRows(sw, st, row); err != nil {
+		return err
+	}
+	// The stream's worksheet is the one AutoFilter edits; it is written out
+	// by Flush (after the rows, where <autoFilter> belongs).
+	if err := f.AutoFilter(ReportSheet, ref, nil); err != nil {
+		return err
+	}
+	return sw.Flush()
+}
 
+// writeRows writes the spooled rows from the second row on; row is scratch
+// space of one cell per column.
+func (w *xlsxWriter) writeRows(sw *excelize.StreamWriter, st reportStyles, row []any) error {
 	rd, err := w.sp.rewind()
 	if err != nil {
 		return err
@@ -236,43 +229,29 @@ func (w *xlsxWriter) compose(out io.Writer, s *Summary) error {
 	for r := 2; ; r++ {
 		vals, err := rd.next()
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if len(vals) != len(columns) {
-			return fmt.Errorf("spool: %d values, want %d", len(vals), len(columns))
+		if len(vals) != 1+len(w.cols) || vals[0].kind != spoolInt || uint64(vals[0].n) >= uint64(numFills) {
+			return fmt.Errorf("spool: %d values, want a highlight and %d", len(vals), len(w.cols))
 		}
-		fl := statusFill(platform.Status(vals[status].s))
-		for i, v := range vals {
+		fl := rowFill(vals[0].n)
+		for i, v := range vals[1:] {
 			switch {
-			case numeric[i]:
-				row[i] = excelize.Cell{StyleID: number[fl], Value: v.n}
+			case v.kind == spoolInt:
+				row[i] = excelize.Cell{StyleID: st.number[fl], Value: v.n}
 			case v.s == "":
-				row[i] = excelize.Cell{StyleID: text[fl]} // styled, no value
+				row[i] = excelize.Cell{StyleID: st.text[fl]} // styled, no value
 			default:
-				row[i] = excelize.Cell{StyleID: text[fl], Value: v.s}
+				row[i] = excelize.Cell{StyleID: st.text[fl], Value: v.s}
 			}
 		}
 		if err := sw.SetRow(cellRef(1, r), row); err != nil {
 			return err
 		}
 	}
-	// The stream's worksheet is the one AutoFilter edits; it is written out
-	// by Flush (after the rows, where <autoFilter> belongs).
-	if err := f.AutoFilter(ReportSheet, ref, nil); err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-
-	if err := writeSummarySheet(f, s); err != nil {
-		return err
-	}
-	f.SetActiveSheet(0)
-	return writeWorkbook(f, out)
 }
 
 // writeWorkbook writes f to out as it is zipped. excelize's own Write and
@@ -286,67 +265,16 @@ func writeWorkbook(f *excelize.File, out io.Writer) error {
 	return err
 }
 
-// summaryRow is one label/value row of the summary sheet.
-type summaryRow struct {
-	label string
-	value any
-}
-
-// summaryRows lists the summary as label/value rows.
-func summaryRows(s *Summary) []summaryRow {
-	n := s.normalized()
-	var rows []summaryRow
-	add := func(label string, value any) { rows = append(rows, summaryRow{label, value}) }
-	addText := func(label, value string) {
-		if value != "" {
-			add(label, value)
-		}
-	}
-	addText("command", n.Command)
-	addText("target", n.Target)
-	addText("endpoint", n.Endpoint)
-	if n.Sandbox {
-		add("sandbox", SandboxBanner)
-	}
-	if !n.Started.IsZero() {
-		add("started", n.Started.Format(time.RFC3339))
-	}
-	for _, st := range statusOrder(n.Counts) {
-		add(string(st), n.Counts[st])
-	}
-	add("rows", n.Rows)
-	add("requests", n.Requests)
-	add("retries", n.Retries)
-	add("throttled", n.Throttled)
-	add("elapsed (s)", n.ElapsedSec)
-	add("rows/s", n.RowsPerSec)
-	addText("roster balance", n.RosterBalance)
-	addText("confirmed balance", n.ConfirmedBalance)
-	addText("roster points", n.RosterPoints)
-	addText("confirmed points", n.ConfirmedPoints)
-	for _, r := range n.Rosters {
-		add("roster", r.Path+" ("+rosterDetails(r)+")")
-	}
-	addText("report", n.Report)
-	addText("rejects", n.Rejects)
-	addText("journal", n.Journal)
-	for _, wmsg := range n.Warnings {
-		add("warning", wmsg)
-	}
-	if n.Interrupted {
-		add("interrupted", "yes — run the same command again to continue")
-	}
-	addText("fatal", n.Fatal)
-	add("exit code", n.ExitCode)
-	return rows
-}
-
 // writeSummarySheet adds the "summary" sheet.
 func writeSummarySheet(f *excelize.File, s *Summary) error {
 	if _, err := f.NewSheet(SummarySheet); err != nil {
 		return err
 	}
-	rows := summaryRows(s)
+	n := s.normalized()
+	var rows []summaryRow
+	for _, e := range byPart(n.entries()) {
+		rows = append(rows, humanRows(e)...)
+	}
 	label, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err

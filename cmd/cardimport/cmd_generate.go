@@ -64,10 +64,8 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if out.report == "" {
 		out.report = "generated-" + time.Now().Format("20060102-150405") + ".csv"
 	}
-	switch extOf(out.report) {
-	case ".csv", ".xlsx", ".json":
-	default:
-		return usagef("--report %q: want a .csv, .xlsx or .json path", out.report)
+	if !report.GeneratedFormats.Accepts(out.report) {
+		return usagef("--report %q: want a %s path", out.report, report.GeneratedFormats.Choices())
 	}
 	if *journalPath == "" {
 		*journalPath = defaultJournal(out.report)

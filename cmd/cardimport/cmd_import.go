@@ -405,15 +405,11 @@ func closeRosters(rs []*roster.Reader) {
 // their extensions before anything is read.
 func checkReportPaths(o *outputOptions, rosters []string) error {
 	o.defaults(rosters[0])
-	switch extOf(o.report) {
-	case ".csv", ".xlsx", ".json":
-	default:
-		return usagef("--report %q: want a .csv, .xlsx or .json path", o.report)
+	if !report.ReportFormats.Accepts(o.report) {
+		return usagef("--report %q: want a %s path", o.report, report.ReportFormats.Choices())
 	}
-	switch extOf(o.rejects) {
-	case ".csv", ".xlsx":
-	default:
-		return usagef("--rejects %q: want a .csv or .xlsx path", o.rejects)
+	if !report.RejectsFormats.Accepts(o.rejects) {
+		return usagef("--rejects %q: want a %s path", o.rejects, report.RejectsFormats.Choices())
 	}
 	for _, r := range rosters {
 		if samePath(r, o.report) || samePath(r, o.rejects) {

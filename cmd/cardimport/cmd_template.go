@@ -28,10 +28,8 @@ func runTemplate(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	switch extOf(c.args[0]) {
-	case ".xlsx", ".csv":
-	default:
-		return usagef("%s: a template is .xlsx or .csv", c.args[0])
+	if !report.TemplateFormats.Accepts(c.args[0]) {
+		return usagef("%s: a template is %s", c.args[0], report.TemplateFormats.Choices())
 	}
 	if err := report.WriteTemplate(c.args[0], target.Profile); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/importer/targets"
+	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
 )
 
@@ -296,16 +297,18 @@ func (o *outputOptions) register(fs *flag.FlagSet, withRejects bool) {
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (periodic log lines instead)")
 }
 
-// defaults fills the report and rejects paths from the first roster.
+// defaults fills the report and rejects paths from the first roster: the
+// report in its default format, the rejects in the roster's own format when
+// a rejects file can be written in it, else in the default one.
 func (o *outputOptions) defaults(first string) {
-	base := strings.TrimSuffix(first, extOf(first))
+	ext := extOf(first)
+	base := strings.TrimSuffix(first, ext)
 	if o.report == "" {
-		o.report = base + ".report.csv"
+		o.report = base + ".report" + report.ReportFormats.Default()
 	}
 	if o.rejects == "" {
-		ext := extOf(first)
-		if ext != ".xlsx" {
-			ext = ".csv"
+		if !report.RejectsFormats.Accepts(first) {
+			ext = report.RejectsFormats.Default()
 		}
 		o.rejects = base + ".rejects" + ext
 	}
@@ -313,13 +316,7 @@ func (o *outputOptions) defaults(first string) {
 
 // extOf returns the extension of path, lower case, as every output check
 // reads it (report.Ext).
-func extOf(path string) string {
-	i := strings.LastIndexByte(path, '.')
-	if i < 0 || strings.ContainsAny(path[i:], `/\`) {
-		return ""
-	}
-	return strings.ToLower(path[i:])
-}
+func extOf(path string) string { return report.Ext(path) }
 
 // platformOptions are the flags of commands that talk to a platform.
 type platformOptions struct {
