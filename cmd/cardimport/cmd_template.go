@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/cardimport/cardimport/report"
 )
@@ -14,7 +15,8 @@ columns formatted as Text so Excel keeps leading zeros and long digits, a
 header line with a UTF-8 BOM. An existing file is never overwritten.`
 
 func runTemplate(_ context.Context, e *env, args []string) error {
-	c := newCommand("template", "FILE.xlsx|FILE.csv [flags]", templateAbout)
+	usage := "FILE" + strings.Join(report.TemplateFormats.Exts(), "|FILE") + " [flags]" // FILE.xlsx|FILE.csv
+	c := newCommand("template", usage, templateAbout)
 	var ro rosterOptions
 	c.fs.StringVar(&ro.target, "target", "mb", "platform whose required columns come first: mb or sandy")
 	ro.encoding = "auto"
