@@ -37,6 +37,7 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 	c.fs.Float64Var(&f.PartialList, "fault-partial", 0, "probability of an mb answer that leaves one card out")
 	c.fs.Float64Var(&f.LateApply, "fault-late", 0, "probability of holding a write --late-delay, then applying it even if the client gave up")
 	c.fs.DurationVar(&f.LateDelay, "late-delay", sandbox.DefaultLateDelay, "how long late writes are held")
+	c.fs.Float64Var(&f.Busy, "fault-busy", 0, "probability of a busy answer before processing (mb 系统繁忙, sandy 系統繁忙; nothing committed)")
 	if err := c.parse(e, args, false); err != nil {
 		return err
 	}

@@ -23,7 +23,8 @@ Control (tests and demos)
   GET  /_sandbox/ledger     every card issued (JSON)
   GET  /_sandbox/stats      counters (JSON)
   POST /_sandbox/faults     {"seed":1,"server_error":0.1,"reset":0,"drop_after_commit":0.1,
-                             "slow_after_commit":0,"slow_delay":"2s","malformed":0,"partial_list":0}
+                             "slow_after_commit":0,"slow_delay":"2s","malformed":0,"partial_list":0,
+                             "late_apply":0,"late_delay":"2.5s","busy":0}
   POST /_sandbox/rate       {"rate":5,"burst":2,"throttle":"http429"|"status"}
   POST /_sandbox/expired    {"expired":true}
   POST /_sandbox/latency    {"latency":"200ms"}

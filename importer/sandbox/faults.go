@@ -17,8 +17,8 @@ const DefaultLateDelay = 2500 * time.Millisecond
 
 // Faults injects failures into API requests that passed the credential and
 // rate-limit checks. Each probability is in [0, 1]. The before-processing
-// kinds share one draw (ServerError first, then Reset, then LateApply: with
-// the first two at 0.5 every request fails); the after-commit kinds share
+// kinds share one draw (ServerError first, then Reset, then LateApply, then
+// Busy: with the first two at 0.5 every request fails); the after-commit kinds share
 // another (DropAfterCommit, SlowAfterCommit, Malformed, PartialList, in
 // that order).
 //
@@ -35,6 +35,11 @@ const DefaultLateDelay = 2500 * time.Millisecond
 // get only the before-processing kinds and Malformed, whatever they
 // answered. Business refusals of writes are answered faithfully.
 //
+// Busy is the platform that is overloaded and says so, politely: HTTP 200
+// with a refusal that commits nothing — mb status "0" info "系统繁忙"
+// (InfoBusy), sandy errcode 500 errmsg "系統繁忙" (MsgBusy). It is not a
+// rate limit: the words say busy, not "too frequent".
+//
 // Choices are deterministic: the same Seed and the same sequence of requests
 // give the same faults (draws are made under a mutex, three per request).
 type Faults struct {
@@ -48,6 +53,7 @@ type Faults struct {
 	PartialList     float64       `json:"partial_list"`      // mb_newcard success whose list omits one card (committed)
 	LateApply       float64       `json:"late_apply"`        // a write held LateDelay, then committed even if the client gave up
 	LateDelay       time.Duration `json:"-"`                 // default DefaultLateDelay; JSON "late_delay": "2.5s"
+	Busy            float64       `json:"busy"`              // "系统繁忙" / "系統繁忙" answered before processing: nothing committed
 }
 
 // MarshalJSON writes SlowDelay as "slow_delay": "2s".
@@ -117,7 +123,7 @@ func (f Faults) probabilities() []struct {
 	}{
 		{"server_error", f.ServerError}, {"reset", f.Reset}, {"drop_after_commit", f.DropAfterCommit},
 		{"slow_after_commit", f.SlowAfterCommit}, {"malformed", f.Malformed}, {"partial_list", f.PartialList},
-		{"late_apply", f.LateApply},
+		{"late_apply", f.LateApply}, {"busy", f.Busy},
 	}
 }
 
@@ -143,7 +149,7 @@ func (f Faults) clamped() Faults {
 	f.ServerError, f.Reset = c(f.ServerError), c(f.Reset)
 	f.DropAfterCommit, f.SlowAfterCommit = c(f.DropAfterCommit), c(f.SlowAfterCommit)
 	f.Malformed, f.PartialList = c(f.Malformed), c(f.PartialList)
-	f.LateApply = c(f.LateApply)
+	f.LateApply, f.Busy = c(f.LateApply), c(f.Busy)
 	f.SlowDelay, f.LateDelay = max(f.SlowDelay, 0), max(f.LateDelay, 0)
 	return f
 }
@@ -160,6 +166,7 @@ const (
 	faultMalformed
 	faultPartial
 	faultLate
+	faultBusy
 )
 
 // plan is the fault decision for one request: two uniform draws and a
@@ -198,6 +205,8 @@ func (p plan) before() faultKind {
 		return faultReset
 	case u < p.f.ServerError+p.f.Reset+p.f.LateApply:
 		return faultLate
+	case u < p.f.ServerError+p.f.Reset+p.f.LateApply+p.f.Busy:
+		return faultBusy
 	}
 	return noFault
 }
@@ -236,8 +245,9 @@ func (p plan) after(kinds ...faultKind) faultKind {
 }
 
 // injectBefore applies the before-processing fault, if any, and reports
-// whether it finished the request.
-func (s *Sandbox) injectBefore(w http.ResponseWriter, p plan, sandy bool) bool {
+// whether it finished the request. msid is the mb request's store, echoed
+// by a busy answer.
+func (s *Sandbox) injectBefore(w http.ResponseWriter, p plan, sandy bool, msid string) bool {
 	switch p.before() {
 	case faultServerError:
 		s.stats.serverErrors.Add(1)
@@ -246,6 +256,14 @@ func (s *Sandbox) injectBefore(w http.ResponseWriter, p plan, sandy bool) bool {
 	case faultReset:
 		s.stats.resets.Add(1)
 		abort(w, true)
+		return true
+	case faultBusy:
+		s.stats.busy.Add(1)
+		if sandy {
+			writeJSON(w, http.StatusOK, sandyError{Code: ErrcodeInternal, Msg: MsgBusy})
+		} else {
+			writeJSON(w, http.StatusOK, s.mbFailure(InfoBusy, msid))
+		}
 		return true
 	}
 	return false

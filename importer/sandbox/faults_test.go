@@ -107,6 +107,12 @@ func TestFaultsMB(t *testing.T) {
 				t.Errorf("HTTP %d err %v body %s: want HTTP 200 without a readable status", r.code, r.err, r.raw)
 			}
 		}, func(s Stats) int64 { return s.Malformed }},
+		{"busy", Faults{Busy: 1}, false, func(t *testing.T, r result) {
+			if r.code != http.StatusOK {
+				t.Errorf("HTTP %d, want 200", r.code)
+			}
+			wantStatus(t, r, "0", InfoBusy)
+		}, func(s Stats) int64 { return s.Busy }},
 		{"partial list", Faults{PartialList: 1}, true, func(t *testing.T, r result) {
 			wantStatus(t, r, "1", InfoIssued)
 			if len(r.resp.List) != 2 {
@@ -182,6 +188,7 @@ func TestFaultsSandy(t *testing.T) {
 		{"drop after commit", Faults{DropAfterCommit: 1}, true, true},
 		{"slow after commit", Faults{SlowAfterCommit: 1, SlowDelay: time.Minute}, true, true},
 		{"malformed", Faults{Malformed: 1}, true, false},
+		{"busy", Faults{Busy: 1}, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,6 +201,9 @@ func TestFaultsSandy(t *testing.T) {
 			}
 			if r.err == nil && r.code == http.StatusOK && r.field("card_id") == `"12345"` {
 				t.Errorf("got a readable answer %s", r.raw)
+			}
+			if tt.faults.Busy > 0 {
+				r.refused(t, http.StatusOK, ErrcodeInternal, MsgBusy)
 			}
 			if n := len(ledger(t, srv.Sandbox).Sandy); (n == 1) != tt.committed {
 				t.Errorf("ledger holds %d cards; committed=%v", n, tt.committed)
@@ -247,16 +257,16 @@ func TestFaultsSeed(t *testing.T) {
 }
 
 func TestFaultsValidation(t *testing.T) {
-	for _, f := range []Faults{{ServerError: 1.5}, {Reset: -0.1}, {SlowDelay: -time.Second}} {
+	for _, f := range []Faults{{ServerError: 1.5}, {Reset: -0.1}, {SlowDelay: -time.Second}, {Busy: 2}} {
 		if _, err := New(Config{Faults: f}); err == nil {
 			t.Errorf("New accepted %+v", f)
 		}
 	}
 	var f Faults
-	if err := json.Unmarshal([]byte(`{"seed":7,"drop_after_commit":0.5,"slow_delay":"150ms"}`), &f); err != nil {
+	if err := json.Unmarshal([]byte(`{"seed":7,"drop_after_commit":0.5,"slow_delay":"150ms","busy":0.02}`), &f); err != nil {
 		t.Fatal(err)
 	}
-	if f.Seed != 7 || f.DropAfterCommit != 0.5 || f.SlowDelay != 150*time.Millisecond {
+	if f.Seed != 7 || f.DropAfterCommit != 0.5 || f.SlowDelay != 150*time.Millisecond || f.Busy != 0.02 {
 		t.Errorf("decoded %+v", f)
 	}
 	if err := json.Unmarshal([]byte(`{"slow_delay":250}`), &f); err != nil || f.SlowDelay != 250*time.Millisecond {

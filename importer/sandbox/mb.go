@@ -33,6 +33,7 @@ const (
 	InfoExpired      = "时间戳已过期"
 	InfoNonceReused  = "nonce重复"
 	InfoThrottled    = "请求过于频繁，请稍后再试"
+	InfoBusy         = "系统繁忙" // Faults.Busy: overloaded, not a rate limit
 	InfoCheckParams  = "参数错误"
 	InfoCardNotFound = "会员卡不存在"
 	InfoIssued       = "发卡成功"
@@ -132,7 +133,7 @@ func (s *Sandbox) serveMB(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.plan()
-	if s.injectBefore(w, p, false) {
+	if s.injectBefore(w, p, false, msid) {
 		return
 	}
 	switch action {

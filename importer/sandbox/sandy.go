@@ -25,7 +25,7 @@ const (
 	ErrcodeInsufficient = 4   // 余額不足 (積分不足 for consume_score)
 	ErrcodeExpired      = 300 // 系統過期
 	ErrcodeBadParam     = 400 // 參數錯誤 (also the 401 answer's code)
-	ErrcodeInternal     = 500 // 內部錯誤 (HTTP 500); also the status-style throttle (HTTP 200)
+	ErrcodeInternal     = 500 // 內部錯誤 (HTTP 500); also the status-style throttle and the busy answer (HTTP 200)
 )
 
 // Errmsgs a client must recognise.
@@ -36,6 +36,7 @@ const (
 	MsgPhoneTaken   = "手機號已被使用"
 	MsgExpired      = "系統過期"
 	MsgThrottled    = "請求過於頻繁"
+	MsgBusy         = "系統繁忙" // Faults.Busy: overloaded, not a rate limit
 )
 
 // orgName is the merchant name cardopen and getcardhis answer.
@@ -241,7 +242,7 @@ func (s *Sandbox) serveSandy(w http.ResponseWriter, r *http.Request, name string
 		return
 	}
 	p := s.plan()
-	if s.injectBefore(w, p, true) {
+	if s.injectBefore(w, p, true, "") {
 		return
 	}
 	var ps params

@@ -19,6 +19,7 @@ type Stats struct {
 	Malformed    int64 `json:"malformed"`     // answer body replaced by something unparsable
 	PartialLists int64 `json:"partial_lists"` // mb_newcard success whose list omitted one card
 	Late         int64 `json:"late"`          // writes held LateDelay, then applied
+	Busy         int64 `json:"busy"`          // "系统繁忙" answered before processing
 
 	// Rejected counts business refusals: mb status "0" and sandy errcode
 	// answers, credentials included, throttling and lookup misses excluded.
@@ -54,7 +55,7 @@ type Stats struct {
 type counters struct {
 	requests, mbRequests, sandyRequests, throttled, badRequests      atomic.Int64
 	serverErrors, resets, dropped, slowed, malformed, partialLists   atomic.Int64
-	late                                                             atomic.Int64
+	late, busy                                                       atomic.Int64
 	rejected, authRefused, exists, phoneTaken, dupInList, notFound   atomic.Int64
 	newCardCalls, newCards, generateCalls, generated, checks         atomic.Int64
 	sandyOpens, sandyRecharges, sandyMods, sandyConsumes, sandyLooks atomic.Int64
@@ -74,6 +75,7 @@ func (c *counters) snapshot() Stats {
 		Malformed:       c.malformed.Load(),
 		PartialLists:    c.partialLists.Load(),
 		Late:            c.late.Load(),
+		Busy:            c.busy.Load(),
 		Rejected:        c.rejected.Load(),
 		AuthRefused:     c.authRefused.Load(),
 		Exists:          c.exists.Load(),
