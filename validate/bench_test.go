@@ -64,3 +64,46 @@ func benchmarkCheck(b *testing.B, formatted bool) {
 		}
 	}
 }
+
+// TestCheckAllocs pins the per-row allocations of a valid row: the two
+// dates sent as YYYYMMDD are the only new strings; everything else is the
+// roster's text, sliced, or the tracker's amortised growth.
+func TestCheckAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation counts only")
+	}
+	const n = 2000
+	rows := make([]Input, n)
+	for i := range rows {
+		in := &rows[i]
+		in.Source, in.Row = "roster.csv", i+2
+		for f := range NumFields {
+			in.Columns[f] = f.Aliases()[0]
+		}
+		s := strconv.Itoa(100000 + i)
+		in.Cells[Cardno] = TextCell("8800" + s)
+		in.Cells[Password] = TextCell("123456")
+		in.Cells[Extid] = TextCell("EXT-" + s)
+		in.Cells[Name] = TextCell("西瓜")
+		in.Cells[Phone] = TextCell("13800" + s)
+		in.Cells[Sex] = TextCell("男")
+		in.Cells[Birthday] = TextCell("1994-01-03")
+		in.Cells[Level] = TextCell("2")
+		in.Cells[Balance] = TextCell("¥1,000.88")
+		in.Cells[Points] = TextCell("200")
+		in.Cells[Expirydate] = TextCell("2030/12/31")
+		in.Cells[IDNumber] = TextCell("11010519940103103X")
+		in.Cells[Subject] = TextCell("迁移自旧POS")
+	}
+	v := newValidator(t, Options{})
+	i := 0
+	allocs := testing.AllocsPerRun(n-1, func() {
+		if _, ps := v.Check(&rows[i]); ps != nil {
+			t.Fatalf("row %d: %s", i, Message(ps))
+		}
+		i++
+	})
+	if allocs > 2 {
+		t.Errorf("%.1f allocations a row, want at most 2 (the two dates)", allocs)
+	}
+}

@@ -2,7 +2,7 @@ package validate
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -90,7 +90,7 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 			c.fail(f, controlReason(r))
 			continue
 		}
-		fieldRules[f](&c, cell, s)
+		c.rule(f, cell, s)
 	}
 	c.crossCheck()
 	return c.card, c.problems
@@ -105,25 +105,6 @@ const reasonFormulaError = "a formula error, the cell's real value is unknown; "
 // their other rules; in every other field a control character is the only
 // problem reported, as nothing else about the value can be trusted.
 var freeText = [NumFields]bool{Name: true, Subject: true, ExtInfo: true}
-
-// fieldRules holds each field's rule. A rule gets the cell and its text
-// trimmed by cleanText, never empty; it fills the card and reports problems.
-var fieldRules = [NumFields]func(c *checker, cell Cell, s string){
-	Cardno:     (*checker).cardno,
-	Password:   (*checker).password,
-	Extid:      (*checker).extid,
-	Name:       (*checker).name,
-	Phone:      (*checker).phone,
-	Sex:        (*checker).sex,
-	Birthday:   (*checker).birthday,
-	Level:      (*checker).level,
-	Balance:    (*checker).balance,
-	Points:     (*checker).points,
-	Expirydate: (*checker).expirydate,
-	IDNumber:   (*checker).idnumber,
-	Subject:    (*checker).subject,
-	ExtInfo:    (*checker).extInfo,
-}
 
 // checker holds one row's check in progress.
 type checker struct {
@@ -172,10 +153,10 @@ func (c *checker) unique(f Field, value string) {
 	}
 	src, row := d.where(first)
 	if src == "" {
-		c.fail(f, fmt.Sprintf("also in row %d", row))
+		c.fail(f, "also in row "+strconv.Itoa(row))
 		return
 	}
-	c.fail(f, fmt.Sprintf("also in row %d of %s", row, src))
+	c.fail(f, "also in row "+strconv.Itoa(row)+" of "+src)
 }
 
 // crossCheck compares an ID number's birth date and sex with the roster's.
@@ -184,14 +165,13 @@ func (c *checker) crossCheck() {
 		return
 	}
 	if !c.birth.IsZero() && !c.birth.Equal(c.id.Birth) {
-		c.warn(IDNumber, fmt.Sprintf("says born %s but %s is %s",
-			showDate(c.id.Birth), c.column(Birthday), showDate(c.birth)))
+		c.warn(IDNumber, "says born "+showDate(c.id.Birth)+" but "+c.column(Birthday)+" is "+showDate(c.birth))
 	}
 	if c.hasSex && c.id.Male != (c.card.Sex == 1) {
 		said := "female"
 		if c.id.Male {
 			said = "male"
 		}
-		c.warn(IDNumber, fmt.Sprintf("says %s but %s is %s", said, c.column(Sex), c.sexStr))
+		c.warn(IDNumber, "says "+said+" but "+c.column(Sex)+" is "+c.sexStr)
 	}
 }

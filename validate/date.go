@@ -2,7 +2,7 @@ package validate
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -75,17 +75,17 @@ func makeDate(year, month, day int) (time.Time, error) {
 		return time.Time{}, errZeroDate
 	}
 	if year < 1 {
-		return time.Time{}, fmt.Errorf("year %04d does not exist", year)
+		return time.Time{}, errors.New("year " + zeroPad(year, 4) + " does not exist")
 	}
 	if month < 1 || month > 12 {
-		return time.Time{}, fmt.Errorf("not a real date: there is no month %d", month)
+		return time.Time{}, errors.New("not a real date: there is no month " + strconv.Itoa(month))
 	}
 	last := daysIn(year, time.Month(month))
 	if day < 1 || day > last {
 		if day == 0 {
 			return time.Time{}, errors.New("not a real date: there is no day 0")
 		}
-		return time.Time{}, fmt.Errorf("not a real date: %s %d has %d days", time.Month(month), year, last)
+		return time.Time{}, errors.New("not a real date: " + time.Month(month).String() + " " + strconv.Itoa(year) + " has " + strconv.Itoa(last) + " days")
 	}
 	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), nil
 }
@@ -209,7 +209,41 @@ func cellDate(cell Cell, s string) (time.Time, error) {
 }
 
 // dateString formats a date as sent: YYYYMMDD.
-func dateString(t time.Time) string { return t.Format("20060102") }
+func dateString(t time.Time) string {
+	y, m, d := t.Date()
+	var b [8]byte
+	putDigits(b[0:4], y)
+	putDigits(b[4:6], int(m))
+	putDigits(b[6:8], d)
+	return string(b[:])
+}
 
 // showDate formats a date for a message: 1990-02-03.
-func showDate(t time.Time) string { return t.Format("2006-01-02") }
+func showDate(t time.Time) string {
+	y, m, d := t.Date()
+	var b [10]byte
+	putDigits(b[0:4], y)
+	b[4] = '-'
+	putDigits(b[5:7], int(m))
+	b[7] = '-'
+	putDigits(b[8:10], d)
+	return string(b[:])
+}
+
+// putDigits writes n (≥ 0) right-aligned in b with leading zeros; the
+// digits that do not fit are dropped, as years beyond 9999 do not occur.
+func putDigits(b []byte, n int) {
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+}
+
+// zeroPad writes n with at least width digits: 0007.
+func zeroPad(n, width int) string {
+	s := strconv.Itoa(n)
+	for len(s) < width {
+		s = "0" + s
+	}
+	return s
+}

@@ -3,28 +3,53 @@ package validate
 import (
 	"hash/maphash"
 	"math"
+	"math/bits"
 )
 
 // dupTracker remembers where each card number, in-card code and phone was
-// first seen in the run, in little memory: a value is kept as a 64-bit hash
-// of (field, value), its position as source index << 32 | row. A million
-// rows cost three map entries each and no strings. Two different values
-// share a hash with odds of about 1 in 4 million for 3 million values, an error
-// that would show as a false duplicate, never as a missed one.
+// first seen in the run, in little memory and no strings: the one part of
+// a run that grows with its rows. A value is kept as a fixed-size 64-bit
+// key, a hash of (field, value), in an open-addressing table of two flat
+// arrays (keys and first positions, 12 bytes a slot, filled to at most
+// 80 %, grown by half), which the garbage collector never scans. A
+// position is an ordinal into a log of row numbers (4 bytes a row) and
+// the run of sources they belong to. A million rows with all three fields
+// cost about 50 MB. Two different values share a key with odds of about
+// 1 in 4 million for 3 million values, an error that would show as a
+// false duplicate, never as a missed one.
 type dupTracker struct {
-	seed    maphash.Seed
-	seen    map[uint64]uint64
+	seed maphash.Seed
+	keys []uint64 // 0: empty slot
+	ords []uint32 // ordinal of the value's first position, by slot
+	n    int      // filled slots
+
+	rows []uint32 // row number of each ordinal
+	runs []srcRun // where each source's ordinals start, in run order
+	last struct { // the previous position, which the next check often repeats
+		source string
+		row    int
+		ord    uint32
+		ok     bool
+	}
 	sources []string          // interned source names, by index
 	index   map[string]uint32 // source name → index
-	last    string            // the source of the previous row, and its index
-	lastIdx uint32
-	hasLast bool
 }
+
+// srcRun says that the ordinals from first on belong to source src.
+type srcRun struct {
+	first, src uint32
+}
+
+const (
+	dupMinSlots = 1 << 10
+	dupMaxLoad  = 0.8
+)
 
 func newDupTracker() *dupTracker {
 	return &dupTracker{
 		seed:  maphash.MakeSeed(),
-		seen:  make(map[uint64]uint64),
+		keys:  make([]uint64, dupMinSlots),
+		ords:  make([]uint32, dupMinSlots),
 		index: make(map[string]uint32),
 	}
 }
@@ -33,18 +58,30 @@ func newDupTracker() *dupTracker {
 // and as an in-card code are not duplicates of each other.
 func fieldSalt(f Field) uint64 { return (uint64(f) + 1) * 0x9e3779b97f4a7c15 }
 
-// position packs a row's place in the run.
+// position registers a row's place in the run and returns its ordinal.
+// The same place asked again in a row returns the same ordinal.
 func (d *dupTracker) position(source string, row int) uint64 {
-	if !d.hasLast || source != d.last {
-		idx, ok := d.index[source]
-		if !ok {
-			idx = uint32(len(d.sources))
-			d.sources = append(d.sources, source)
-			d.index[source] = idx
-		}
-		d.last, d.lastIdx, d.hasLast = source, idx, true
+	if d.last.ok && d.last.row == row && d.last.source == source {
+		return uint64(d.last.ord)
 	}
-	return uint64(d.lastIdx)<<32 | uint64(clampRow(row))
+	idx, ok := d.index[source]
+	if !ok {
+		idx = uint32(len(d.sources))
+		d.sources = append(d.sources, source)
+		d.index[source] = idx
+	}
+	ord := uint32(len(d.rows))
+	if len(d.rows) == math.MaxUint32 {
+		ord-- // four billion rows: the last ordinal is reused
+		d.rows[ord] = clampRow(row)
+	} else {
+		d.rows = append(d.rows, clampRow(row))
+	}
+	if n := len(d.runs); n == 0 || d.runs[n-1].src != idx {
+		d.runs = append(d.runs, srcRun{first: ord, src: idx})
+	}
+	d.last.source, d.last.row, d.last.ord, d.last.ok = source, row, ord, true
+	return uint64(ord)
 }
 
 func clampRow(row int) uint32 {
@@ -57,22 +94,73 @@ func clampRow(row int) uint32 {
 	return uint32(row)
 }
 
-// see records value of field f at pos. When the value was already seen at
-// another position, it returns that first position and true.
+// see records value of field f at pos, an ordinal from position. When the
+// value was already seen at another place, it returns that first position
+// and true.
 func (d *dupTracker) see(f Field, value string, pos uint64) (uint64, bool) {
-	h := maphash.String(d.seed, value) ^ fieldSalt(f)
-	if first, ok := d.seen[h]; ok {
-		return first, first != pos // the same row checked again is no duplicate
+	key := maphash.String(d.seed, value) ^ fieldSalt(f)
+	if key == 0 {
+		key = 1
 	}
-	d.seen[h] = pos
+	i := d.slot(key)
+	if d.keys[i] == key {
+		first := uint64(d.ords[i])
+		// The same row checked again is no duplicate.
+		fs, fr := d.where(first)
+		ps, pr := d.where(pos)
+		return first, fr != pr || fs != ps
+	}
+	if float64(d.n+1) > dupMaxLoad*float64(len(d.keys)) {
+		d.grow()
+		i = d.slot(key)
+	}
+	d.keys[i], d.ords[i] = key, uint32(pos)
+	d.n++
 	return 0, false
+}
+
+// slot returns the slot holding key, or the empty one where it goes.
+func (d *dupTracker) slot(key uint64) int {
+	n := uint64(len(d.keys))
+	i, _ := bits.Mul64(key, n) // key scaled to [0, n)
+	for {
+		if k := d.keys[i]; k == key || k == 0 {
+			return int(i)
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+// grow makes the table half as large again and places every key anew.
+func (d *dupTracker) grow() {
+	keys, ords := d.keys, d.ords
+	size := len(keys) + len(keys)/2
+	d.keys, d.ords = make([]uint64, size), make([]uint32, size)
+	for i, k := range keys {
+		if k != 0 {
+			j := d.slot(k)
+			d.keys[j], d.ords[j] = k, ords[i]
+		}
+	}
 }
 
 // where unpacks a position: `row 17 of roster.xlsx:Sheet1`.
 func (d *dupTracker) where(pos uint64) (source string, row int) {
-	idx := int(pos >> 32)
-	if idx < len(d.sources) {
-		source = d.sources[idx]
+	if pos >= uint64(len(d.rows)) {
+		return "", 0
 	}
-	return source, int(uint32(pos))
+	ord := uint32(pos)
+	// The last run starting at or before ord.
+	lo, hi := 0, len(d.runs)
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if d.runs[mid].first <= ord {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return d.sources[d.runs[lo].src], int(d.rows[ord])
 }

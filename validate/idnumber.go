@@ -2,7 +2,6 @@ package validate
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -45,8 +44,8 @@ func parseIDNumber(s string) (IDInfo, error) {
 			if r == 'X' {
 				return IDInfo{}, errors.New("X may only be the last of 18 characters")
 			}
-			return IDInfo{}, fmt.Errorf("%s is not allowed: an ID number has digits only, "+
-				"and maybe an X at the end", describeRune(r))
+			return IDInfo{}, errors.New(describeRune(r) + " is not allowed: an ID number has digits only, " +
+				"and maybe an X at the end")
 		}
 	}
 	switch n {
@@ -55,7 +54,7 @@ func parseIDNumber(s string) (IDInfo, error) {
 	case 15:
 		return parseID15(s)
 	}
-	return IDInfo{}, fmt.Errorf("%s, an ID number has 18 (or 15 on old cards)", plural(n, "character"))
+	return IDInfo{}, errors.New(plural(n, "character") + ", an ID number has 18 (or 15 on old cards)")
 }
 
 func parseID18(s string) (IDInfo, error) {
@@ -91,9 +90,7 @@ func parseID15(s string) (IDInfo, error) {
 func idBirth(ymd string) (time.Time, error) {
 	t, err := parseDate(ymd)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("the birth date in it (%s-%s-%s) is %w", ymd[:4], ymd[4:6], ymd[6:], errNotRealDate)
+		return time.Time{}, errors.New("the birth date in it (" + ymd[:4] + "-" + ymd[4:6] + "-" + ymd[6:] + ") is not a real date")
 	}
 	return t, nil
 }
-
-var errNotRealDate = errors.New("not a real date")

@@ -60,18 +60,13 @@ func parseDecimal(s string) (fen int64, neg bool, err error) {
 	if intPart == "" && (!hasDot || frac == "") {
 		return 0, false, ErrMoneySyntax
 	}
-	if strings.Contains(intPart, ",") {
-		groups := strings.Split(intPart, ",")
-		// "0,123" is no thousands grouping (it may be a decimal comma).
-		if len(groups[0]) == 0 || len(groups[0]) > 3 || groups[0][0] == '0' {
+	if strings.IndexByte(intPart, ',') >= 0 {
+		var buf [32]byte
+		digits, ok := ungroupInto(buf[:0], intPart)
+		if !ok {
 			return 0, false, ErrMoneySyntax
 		}
-		for _, g := range groups[1:] {
-			if len(g) != 3 {
-				return 0, false, ErrMoneySyntax
-			}
-		}
-		intPart = strings.Join(groups, "")
+		intPart = string(digits) // short: no allocation when it does not escape
 	}
 	if !allDigits(intPart) || !allDigits(frac) || (hasDot && frac == "") {
 		return 0, false, ErrMoneySyntax
@@ -112,21 +107,25 @@ func allDigits(s string) bool {
 // It is also the JSON number text sent to the platform.
 func (m Money) String() string {
 	sign, yuan, rest := m.parts()
+	y := sign + strconv.FormatUint(yuan, 10)
 	switch {
 	case rest == 0:
-		return fmt.Sprintf("%s%d", sign, yuan)
+		return y
 	case rest%10 == 0:
-		return fmt.Sprintf("%s%d.%d", sign, yuan, rest/10)
+		return y + "." + strconv.FormatUint(rest/10, 10)
 	default:
-		return fmt.Sprintf("%s%d.%02d", sign, yuan, rest)
+		return y + "." + twoDigits(rest)
 	}
 }
 
 // Fixed formats the amount with exactly two decimals: 100.00.
 func (m Money) Fixed() string {
 	sign, yuan, rest := m.parts()
-	return fmt.Sprintf("%s%d.%02d", sign, yuan, rest)
+	return sign + strconv.FormatUint(yuan, 10) + "." + twoDigits(rest)
 }
+
+// twoDigits writes 0–99 as two digits: 05.
+func twoDigits(n uint64) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
 
 // parts splits the amount into sign, yuan and fen, in unsigned arithmetic
 // so that the most negative amount formats too.

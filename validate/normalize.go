@@ -1,7 +1,7 @@
 package validate
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -28,7 +28,10 @@ func cleanText(s string) string {
 		return strings.TrimSpace(s)
 	}
 	s = strings.TrimFunc(s, isTrimmed)
-	if strings.ContainsAny(s, "\u200b\u2060\ufeff") {
+	// U+200B and U+2060 start with the byte E2, U+FEFF with EF: most
+	// values have neither.
+	if (strings.IndexByte(s, 0xE2) >= 0 || strings.IndexByte(s, 0xEF) >= 0) &&
+		strings.ContainsAny(s, "\u200b\u2060\ufeff") {
 		s = strings.Map(func(r rune) rune {
 			switch r {
 			case '\u200b', '\u2060', '\ufeff':
@@ -96,11 +99,11 @@ func describeRune(r rune) string {
 	case r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029':
 		return "a line break"
 	case isControl(r):
-		return fmt.Sprintf("an invisible control character (U+%04X)", r)
+		return "an invisible control character (U+" + hex4(r) + ")"
 	case unicode.IsSpace(r):
 		return "a space"
 	}
-	return fmt.Sprintf("%q", string(r))
+	return strconv.Quote(string(r))
 }
 
 // controlReason is the reason for a value holding a control character.
@@ -140,5 +143,14 @@ func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// hex4 writes a code point in upper-case hex, at least four digits: 00AD.
+func hex4(r rune) string {
+	s := strings.ToUpper(strconv.FormatInt(int64(r), 16))
+	for len(s) < 4 {
+		s = "0" + s
+	}
+	return s
 }

@@ -3,7 +3,11 @@ package validate
 import (
 	"errors"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
@@ -80,38 +84,133 @@ func TestNormalizePhone(t *testing.T) {
 	}
 }
 
-// TestPhoneFastPath checks that skipping libphonenumber's parser for
-// plainly typed national numbers gives the same answers as the parser.
+// TestPhoneFastPath compares the fast path with libphonenumber on every
+// number of the test corpus (the phone cells of the sample and fixture
+// rosters, every quoted value with a digit in this package's tests), on
+// every 5-digit start of an 11-digit CN number, bare and after +86, and on
+// random numbers of other regions: value and message must be the same.
 func TestPhoneFastPath(t *testing.T) {
+	corpus := phoneCorpus(t)
+	if len(corpus) < 500 {
+		t.Fatalf("the corpus has only %d values", len(corpus))
+	}
+	for _, code := range []string{"CN", "HK", "MO", "TW"} {
+		r, err := lookupRegion(code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.fastPath() == nil {
+			t.Fatalf("%s has no fast path", code)
+		}
+		for _, s := range corpus {
+			comparePaths(t, r, s)
+		}
+	}
+
+	cn, _ := lookupRegion("CN")
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, code := range []string{"CN", "HK", "MO", "TW", "US", "GB", "SG", "DE"} {
+	fast := 0
+	for p := 10000; p < 20000; p++ {
+		for range 2 {
+			n := strconv.Itoa(p) + strconv.Itoa(1000000 + rng.IntN(1000000))[1:]
+			if comparePaths(t, cn, n) {
+				fast++
+			}
+			comparePaths(t, cn, "+86"+n)
+		}
+	}
+	if fast < 5000 {
+		t.Errorf("the fast path took only %d of 20000 CN numbers", fast)
+	}
+
+	for _, code := range []string{"CN", "HK", "MO", "TW", "US", "GB", "SG", "DE", "JP", "IT"} {
 		r, err := lookupRegion(code)
 		if err != nil {
 			t.Fatal(err)
 		}
 		example := phonenumbers.GetNationalSignificantNumber(
 			phonenumbers.GetExampleNumberForType(code, phonenumbers.MOBILE))
-		mobiles := 0
-		for i := 0; i < 800; i++ {
-			n := r.lens[rng.IntN(len(r.lens))]
-			d := []byte(strconv.Itoa(1 + rng.IntN(9)))
+		for i := 0; i < 600; i++ {
+			n := r.lens[rng.IntN(len(r.lens))] + rng.IntN(3) - 1
+			d := []byte(strconv.Itoa(rng.IntN(10)))
 			if i%2 == 0 { // most of these are mobiles
-				d = []byte(example[:2])
+				d = []byte(example[:min(2, len(example))])
 			}
 			for len(d) < n {
 				d = append(d, byte('0'+rng.IntN(10)))
 			}
-			fast, ferr := r.parse(d, false, true)
-			slow, serr := r.parse(d, false, false)
-			if fast != slow || (ferr == nil) != (serr == nil) {
-				t.Fatalf("%s %s: fast %q, %v; parser %q, %v", code, d, fast, ferr, slow, serr)
-			}
-			if ferr == nil {
-				mobiles++
-			}
-		}
-		if mobiles < 150 {
-			t.Errorf("%s: only %d of 800 numbers were mobiles", code, mobiles)
+			comparePaths(t, r, string(d))
+			comparePaths(t, r, "+"+strconv.Itoa(int(r.cc))+" "+string(d))
 		}
 	}
+}
+
+// comparePaths checks one value both ways and reports whether the fast
+// path answered it.
+func comparePaths(t *testing.T, r *phoneRegion, s string) bool {
+	t.Helper()
+	s = foldWidth(cleanText(s))
+	fast, ferr := r.normalizeWith(s, true)
+	slow, serr := r.normalizeWith(s, false)
+	if fast != slow || (ferr == nil) != (serr == nil) || ferr != nil && ferr.Error() != serr.Error() {
+		t.Fatalf("%s %q: fast path %q, %v; libphonenumber %q, %v", r.code, s, fast, ferr, slow, serr)
+	}
+	return ferr == nil && r.fastPath() != nil && r.fastPath().isMobile([]byte(fast))
+}
+
+// phoneCorpus returns the values of the test corpus that hold a digit.
+func phoneCorpus(t *testing.T) []string {
+	t.Helper()
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if !seen[s] && strings.ContainsAny(s, "0123456789０１２３４５６７８９") && len(s) < 64 {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	var files []string
+	for _, g := range []string{"../samples/*.csv", "../importer/roster/testdata/*.csv", "../importer/roster/testdata/*.txt"} {
+		m, _ := filepath.Glob(g)
+		files = append(files, m...)
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range strings.FieldsFunc(string(b), func(r rune) bool { return strings.ContainsRune(",;\t\r\n\"", r) }) {
+			add(f)
+		}
+	}
+	srcs, _ := filepath.Glob("*_test.go")
+	quoted := regexp.MustCompile(`"((?:[^"\\\n]|\\.)*)"`)
+	for _, p := range srcs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range quoted.FindAllStringSubmatch(string(b), -1) {
+			if s, err := strconv.Unquote(`"` + m[1] + `"`); err == nil {
+				add(s)
+			}
+		}
+	}
+	return out
+}
+
+// FuzzPhoneFastPath: the fast path and libphonenumber agree on any text.
+//
+//	go test ./validate -run '^$' -fuzz FuzzPhoneFastPath -fuzztime 60s
+func FuzzPhoneFastPath(f *testing.F) {
+	for _, s := range []string{"18862302465", "+86 188 6230 2465", "17400012345", "17951138001380", "12593138001380",
+		"8618862302465", "008618862302465", "9123 4567", "+852 9123 4567", "0912 345 678", "6612 3456", "1"} {
+		for i := range fuzzRegions {
+			f.Add(s, uint8(i))
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string, ri uint8) {
+		r, _ := lookupRegion(fuzzRegions[int(ri)%len(fuzzRegions)])
+		comparePaths(t, r, s)
+	})
 }

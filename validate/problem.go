@@ -1,7 +1,7 @@
 package validate
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -34,7 +34,8 @@ func (p Problem) String() string {
 	}
 	b.WriteString(col)
 	if p.Value != "" {
-		fmt.Fprintf(&b, " %q", ShowValue(p.Value))
+		b.WriteString(" ")
+		b.WriteString(strconv.Quote(ShowValue(p.Value)))
 	}
 	if b.Len() > 0 && p.Reason != "" {
 		b.WriteString(": ")
@@ -50,7 +51,7 @@ func ShowValue(v string) string {
 		return v
 	}
 	r := []rune(v)
-	return fmt.Sprintf("%s…(%d chars)", string(r[:maxShownValue]), n)
+	return string(r[:maxShownValue]) + "…(" + strconv.Itoa(n) + " chars)"
 }
 
 // Invalid reports whether any problem is an error rather than a warning.

@@ -2,7 +2,6 @@ package validate
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -55,17 +54,17 @@ func (c *checker) ident(f Field, cell Cell, s string, r *identRule) (string, boo
 	}
 	switch {
 	case n < r.min:
-		reason := fmt.Sprintf("%s, %s needs %d to %d", plural(n, unit), r.noun, r.min, r.max)
+		reason := plural(n, unit) + ", " + r.noun + " needs " + strconv.Itoa(r.min) + " to " + strconv.Itoa(r.max)
 		if cell.Kind == KindNumber {
 			reason += "; " + hintNumber
 		}
 		c.fail(f, reason)
 		ok = false
 	case n > r.max && r.min <= 1:
-		c.fail(f, fmt.Sprintf("%s, %s has at most %d", plural(n, unit), r.noun, r.max))
+		c.fail(f, plural(n, unit)+", "+r.noun+" has at most "+strconv.Itoa(r.max))
 		ok = false
 	case n > r.max:
-		c.fail(f, fmt.Sprintf("%s, %s needs %d to %d", plural(n, unit), r.noun, r.min, r.max))
+		c.fail(f, plural(n, unit)+", "+r.noun+" needs "+strconv.Itoa(r.min)+" to "+strconv.Itoa(r.max))
 		ok = false
 	}
 	for _, ch := range s {
@@ -106,7 +105,7 @@ func (c *checker) text(f Field, s string, max int, noun string) bool {
 		ok = false
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		c.fail(f, fmt.Sprintf("%d characters, %s has at most %d", n, noun, max))
+		c.fail(f, strconv.Itoa(n)+" characters, "+noun+" has at most "+strconv.Itoa(max))
 		ok = false
 	}
 	return ok
@@ -169,9 +168,9 @@ func (c *checker) birthday(cell Cell, s string) {
 	case err != nil:
 		c.fail(Birthday, err.Error())
 	case t.After(c.v.today):
-		c.fail(Birthday, fmt.Sprintf("in the future (today is %s)", showDate(c.v.today)))
+		c.fail(Birthday, "in the future (today is "+showDate(c.v.today)+")")
 	case t.Before(c.v.today.AddDate(-maxAge, 0, 0)):
-		c.fail(Birthday, fmt.Sprintf("more than %d years ago: check the year", maxAge))
+		c.fail(Birthday, "more than "+strconv.Itoa(maxAge)+" years ago: check the year")
 	default:
 		c.card.Birthday, c.birth = dateString(t), t
 	}
@@ -208,7 +207,7 @@ func (c *checker) expirydate(cell Cell, s string) {
 	case err != nil:
 		c.fail(Expirydate, err.Error())
 	case t.Before(c.v.today):
-		c.fail(Expirydate, fmt.Sprintf("in the past (today is %s)", showDate(c.v.today)))
+		c.fail(Expirydate, "in the past (today is "+showDate(c.v.today)+")")
 	default:
 		c.card.Expirydate = dateString(t)
 	}
@@ -292,19 +291,36 @@ func parsePoints(s string) (string, error) {
 // ungroup removes thousands separators, which must group by three:
 // "1,234,567" → "1234567"; "12,34" and "0,123" are not ok.
 func ungroup(s string) (string, bool) {
-	if !strings.Contains(s, ",") {
+	if strings.IndexByte(s, ',') < 0 {
 		return s, true
 	}
-	groups := strings.Split(s, ",")
-	if len(groups[0]) == 0 || len(groups[0]) > 3 || groups[0][0] == '0' {
-		return "", false
+	b, ok := ungroupInto(nil, s)
+	return string(b), ok
+}
+
+// ungroupInto appends s without its thousands separators to dst; ok is
+// false when they do not group by three or the first group starts with 0
+// ("0,123" may be a decimal comma).
+func ungroupInto(dst []byte, s string) ([]byte, bool) {
+	first := strings.IndexByte(s, ',')
+	if first <= 0 || first > 3 || s[0] == '0' {
+		return dst, false
 	}
-	for _, g := range groups[1:] {
-		if len(g) != 3 {
-			return "", false
+	dst = append(dst, s[:first]...)
+	for rest := s[first+1:]; ; {
+		i := strings.IndexByte(rest, ',')
+		if i < 0 {
+			if len(rest) != 3 {
+				return dst, false
+			}
+			return append(dst, rest...), true
 		}
+		if i != 3 {
+			return dst, false
+		}
+		dst = append(dst, rest[:3]...)
+		rest = rest[4:]
 	}
-	return strings.Join(groups, ""), true
 }
 
 func (c *checker) points(_ Cell, s string) {
