@@ -33,7 +33,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	out.register(c.fs, false)
 	count := c.fs.Int("count", 0, "number of cards to generate")
 	balanceText := c.fs.String("balance", "0", "stored value of each card, in yuan (exact, at most 2 decimals)")
-	journalPath := c.fs.String("journal", "", "journal `path` (default cardimport.db in the report's folder)")
+	journalFlag := c.fs.String("journal", "", "journal `path` (or CARDIMPORT_JOURNAL; default: one file per platform and merchant in the user's state folder)")
 	accept := c.fs.Bool("accept-unresolved", false, "start although earlier type-15 calls have an unknown outcome (after checking the platform)")
 	if err := c.parse(e, args, true); err != nil {
 		return err
@@ -67,12 +67,16 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if !report.GeneratedFormats.Accepts(out.report) {
 		return usagef("--report %q: want a %s path", out.report, report.GeneratedFormats.Choices())
 	}
-	if *journalPath == "" {
-		*journalPath = defaultJournal(out.report)
+	jpath, _, err := journalPath(e, *journalFlag, target, po.endpoint, platformSettings(target, po, c.secrets))
+	if err != nil {
+		return err
+	}
+	if err := checkOutputs(output{"--report", out.report}, output{"--journal", jpath}); err != nil {
+		return err
 	}
 
 	log := newLogger(e, out)
-	conn, err := connect(ctx, log, target, po, c.secrets, connectOptions{})
+	conn, err := connect(ctx, log, target, po, c.secrets, connectOptions{sandboxState: sandboxStatePath(jpath)})
 	if err != nil {
 		return err
 	}
@@ -81,7 +85,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if !ok {
 		return fmt.Errorf("%s: the client cannot generate cards", target.Name)
 	}
-	jr, err := openJournal(ctx, *journalPath, target, conn, "generate", false)
+	jr, err := openJournal(ctx, jpath, target, conn, "generate", false)
 	if err != nil {
 		return err
 	}
@@ -110,7 +114,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	sum := &report.Summary{
 		Command: "generate", Target: target.Name, Endpoint: conn.label, Sandbox: conn.sandbox,
 		Rows: res.Cards, Counts: res.Counts, Started: started, Elapsed: time.Since(started),
-		Report: out.report, Journal: *journalPath, Interrupted: res.Interrupted, Warnings: res.Warnings,
+		Report: out.report, Journal: jpath, Interrupted: res.Interrupted, Warnings: res.Warnings,
 		RosterBalance:    validate.Money{Fen: balance.Fen * int64(*count)}.Fixed(),
 		ConfirmedBalance: res.Confirmed.Fixed(),
 	}

@@ -46,7 +46,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	o.roster.register(c.fs)
 	o.out.register(c.fs, true)
 	o.platform.register(c.fs)
-	c.fs.StringVar(&o.journal, "journal", "", "journal `path` (default cardimport.db in the report's folder)")
+	c.fs.StringVar(&o.journal, "journal", "", "journal `path` (or CARDIMPORT_JOURNAL; default: one file per platform and merchant in the user's state folder)")
 	c.fs.BoolVar(&o.newJournal, "new-journal", false, "start an empty journal in place of one that lost its data (the damaged files are kept aside)")
 	c.fs.StringVar(&o.maxErrors, "max-errors", "", "stop sending once this many rows are invalid or rejected: `N` or N%")
 	c.fs.BoolVar(&o.allowRechargeBonus, "allow-recharge-bonus", false, "sandy: migrate balances even through a recharge rule that adds bonus money or points")
@@ -70,18 +70,34 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err := checkReportPaths(&o.out, c.args); err != nil {
 		return err
 	}
-	if o.journal == "" {
-		o.journal = defaultJournal(o.out.report)
+	log := newLogger(e, o.out)
+	var warnings []string
+	jpath, isDefault, err := journalPath(e, o.journal, target, o.platform.endpoint, platformSettings(target, o.platform, c.secrets))
+	if err != nil {
+		return err
+	}
+	o.journal = jpath
+	if isDefault {
+		if note := oldJournalNote(o.out.report, jpath); note != "" {
+			log.Warn(note)
+			warnings = append(warnings, note)
+		}
+	}
+	// Every output is checked before the first request leaves: a report
+	// that cannot be written must not be found out after the cards were
+	// issued.
+	if err := checkOutputs(output{"--report", o.out.report}, output{"--rejects", o.out.rejects}, output{"--journal", o.journal}); err != nil {
+		return err
 	}
 
-	log := newLogger(e, o.out)
 	rosters, err := openRosters(c.args, o.roster, target, log)
 	if err != nil {
 		return err
 	}
 	defer closeRosters(rosters)
 
-	conn, err := connect(ctx, log, target, o.platform, c.secrets, connectOptions{allowRechargeBonus: o.allowRechargeBonus})
+	conn, err := connect(ctx, log, target, o.platform, c.secrets, connectOptions{
+		allowRechargeBonus: o.allowRechargeBonus, sandboxState: sandboxStatePath(o.journal)})
 	if err != nil {
 		return err
 	}
@@ -92,7 +108,6 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer jr.Close()
-	var warnings []string
 	if jr.Aside != "" {
 		w := fmt.Sprintf("the journal %s had lost its data: started a new one (--new-journal); the damaged files are kept as %s*", o.journal, jr.Aside)
 		log.Warn(w)
@@ -274,11 +289,6 @@ func outcomeWord(code int) string {
 		return "interrupted"
 	}
 	return "fatal"
-}
-
-// defaultJournal is cardimport.db in the report's folder.
-func defaultJournal(reportPath string) string {
-	return filepath.Join(filepath.Dir(reportPath), "cardimport.db")
 }
 
 // openJournal opens the journal for the connection's target and merchant.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cardimport/cardimport/importer/journal"
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/importer/targets"
 	"github.com/cardimport/cardimport/report"
 )
 
@@ -15,17 +16,34 @@ const journalAbout = `Looks into a journal without disturbing a run that is usin
 
   cardimport journal [stats]          cards per target, merchant and status; the runs
   cardimport journal unresolved       cards whose fate is open (sending, unknown, pending)
+                                      and generate calls of unknown outcome
   cardimport journal export FILE      every card as a report (.csv, .xlsx or .json)
 
+It finds the journal an import with the same flags uses (--target,
+--endpoint, the platform ids, --config, --journal or CARDIMPORT_JOURNAL).
 Unresolved cards are verified on the platform by the next import of a
 roster that holds them: run the same import again.`
 
 func runJournal(ctx context.Context, e *env, args []string) error {
 	c := newCommand("journal", "[stats|unresolved|export FILE] [flags]", journalAbout)
-	path := c.fs.String("journal", "cardimport.db", "journal `path`")
-	if err := c.parse(e, args, false); err != nil {
+	var ro rosterOptions
+	var po platformOptions
+	c.fs.StringVar(&ro.target, "target", targets.Default().Name, "platform: "+targetHelp())
+	po.registerIDs(c.fs)
+	jflag := c.fs.String("journal", "", "journal `path` (or CARDIMPORT_JOURNAL; default: the one an import with the same flags uses)")
+	c.someConfig = true
+	if err := c.parse(e, args, true); err != nil {
 		return err
 	}
+	target, ok := targets.Lookup(ro.target)
+	if !ok {
+		return usagef("--target %q: want %s", ro.target, targets.Names())
+	}
+	p, _, err := journalPath(e, *jflag, target, po.endpoint, platformSettings(target, po, c.secrets))
+	if err != nil {
+		return err
+	}
+	path := &p
 	action := "stats"
 	if len(c.args) > 0 {
 		action = c.args[0]

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cardimport/cardimport/importer/targets"
 	"github.com/cardimport/cardimport/report"
 )
 
@@ -18,7 +19,7 @@ func runTemplate(_ context.Context, e *env, args []string) error {
 	usage := "FILE" + strings.Join(report.TemplateFormats.Exts(), "|FILE") + " [flags]" // FILE.xlsx|FILE.csv
 	c := newCommand("template", usage, templateAbout)
 	var ro rosterOptions
-	c.fs.StringVar(&ro.target, "target", "mb", "platform whose required columns come first: mb or sandy")
+	c.fs.StringVar(&ro.target, "target", targets.Default().Name, "platform whose required columns come first: "+targets.Names())
 	ro.encoding = "auto"
 	if err := c.parse(e, args, false); err != nil {
 		return err

@@ -53,7 +53,13 @@ func runValidate(ctx context.Context, e *env, args []string) error {
 		out:     out,
 	}
 	if *checkServer {
-		conn, err := connect(ctx, log, target, po, c.secrets, connectOptions{readOnly: true})
+		// The in-process sandbox is the one imports use: its cards are
+		// kept beside the journal an import would use.
+		jpath, _, err := journalPath(e, "", target, po.endpoint, platformSettings(target, po, c.secrets))
+		if err != nil {
+			return err
+		}
+		conn, err := connect(ctx, log, target, po, c.secrets, connectOptions{readOnly: true, sandboxState: sandboxStatePath(jpath)})
 		if err != nil {
 			return err
 		}

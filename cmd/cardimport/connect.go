@@ -45,6 +45,9 @@ func (c *connection) close() {
 type connectOptions struct {
 	allowRechargeBonus bool // --allow-recharge-bonus
 	readOnly           bool // validate --check-server: look up, never issue
+	// sandboxState is the file the in-process sandbox keeps its cards in
+	// ("" in memory).
+	sandboxState string
 }
 
 // connect builds the platform's session, starting the in-process sandbox
@@ -69,7 +72,7 @@ func connect(ctx context.Context, log *slog.Logger, d *platform.Descriptor, o pl
 		ReadOnly:           co.readOnly,
 	}
 	if o.endpoint == "sandbox" {
-		srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{})
+		srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{StatePath: co.sandboxState})
 		if err != nil {
 			return nil, fmt.Errorf("start the sandbox: %w", err)
 		}

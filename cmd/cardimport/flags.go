@@ -33,6 +33,9 @@ type command struct {
 	config   string
 	secrets  map[string]string // by setting key: never from flags, which `ps` shows to every user
 	args     []string
+	// someConfig: the command reads only some settings of a config file
+	// written for another command, and ignores the rest.
+	someConfig bool
 }
 
 // secretSettings are the platforms' secret settings, by config key.
@@ -86,6 +89,11 @@ func (c *command) parse(e *env, args []string, withConfig bool) error {
 			return err
 		}
 	}
+	if v := e.getenv("CARDIMPORT_JOURNAL"); v != "" && !given["journal"] && c.fs.Lookup("journal") != nil {
+		if err := c.fs.Set("journal", v); err != nil {
+			return usagef("CARDIMPORT_JOURNAL=%q: %v", v, err)
+		}
+	}
 	for _, s := range targets.Settings() {
 		v := e.getenv(s.Env)
 		switch {
@@ -134,6 +142,9 @@ func (c *command) loadConfig(given map[string]bool) error {
 			continue
 		}
 		f := c.fs.Lookup(k)
+		if f == nil && c.someConfig {
+			continue // a setting of another command (journal reads import's config)
+		}
 		if f == nil || k == "config" || k == "help" || k == "h" {
 			return fmt.Errorf("config %s: %q is not a setting of cardimport %s", c.config, k, c.name)
 		}
@@ -332,6 +343,17 @@ type platformOptions struct {
 }
 
 func (o *platformOptions) register(fs *flag.FlagSet) {
+	o.registerIDs(fs)
+	fs.IntVar(&o.batchSize, "batch-size", targets.Default().Batch.Default, "rows per call, "+batchHelp())
+	fs.IntVar(&o.concurrency, "concurrency", 4, "requests in flight (1-64)")
+	fs.Float64Var(&o.rate, "rate", 5, "requests per second (token bucket, burst 1)")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "per request")
+	fs.IntVar(&o.retries, "retries", 5, "retries of a transient failure (connection errors, timeouts before sending, HTTP 5xx and 429, busy answers)")
+}
+
+// registerIDs registers --endpoint and the platforms' id flags: what names
+// the platform and the merchant.
+func (o *platformOptions) registerIDs(fs *flag.FlagSet) {
 	fs.StringVar(&o.endpoint, "endpoint", "sandbox", "platform `URL`; sandbox runs the built-in simulator (nothing real is issued)")
 	o.settings = map[string]*string{}
 	for _, s := range targets.Settings() {
@@ -344,11 +366,6 @@ func (o *platformOptions) register(fs *flag.FlagSet) {
 		}
 		o.settings[s.Key] = fs.String(s.Key, s.Default, usage)
 	}
-	fs.IntVar(&o.batchSize, "batch-size", targets.Default().Batch.Default, "rows per call, "+batchHelp())
-	fs.IntVar(&o.concurrency, "concurrency", 4, "requests in flight (1-64)")
-	fs.Float64Var(&o.rate, "rate", 5, "requests per second (token bucket, burst 1)")
-	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "per request")
-	fs.IntVar(&o.retries, "retries", 5, "retries of a transient failure (connection errors, timeouts before sending, HTTP 5xx and 429, busy answers)")
 }
 
 // batchHelp words each platform's batch limits: "mb 1-500, sandy always 1".

@@ -15,7 +15,7 @@ func TestLostJournalStopsTheRun(t *testing.T) {
 	roster := copySample(t, "roster.csv")
 	dir := filepath.Dir(roster)
 	jpath := filepath.Join(dir, "j.db")
-	args := []string{"import", roster, "--journal", jpath, "--quiet"}
+	args := []string{"import", roster, "--journal", jpath, "--quiet", "--rate", "1000"}
 	if r := c.run(args...); r.code != exitPartial {
 		t.Fatalf("first import: exit %d\n%s", r.code, r.stderr)
 	}
@@ -35,5 +35,17 @@ func TestLostJournalStopsTheRun(t *testing.T) {
 	}
 	if kept, _ := filepath.Glob(jpath + ".lost-*"); len(kept) == 0 {
 		t.Error("the damaged journal was not kept aside")
+	}
+	// The sandbox beside the journal still had the first run's cards:
+	// the new journal adopted them (same holders), issuing none twice.
+	recs := readCSV(t, filepath.Join(dir, "roster.report.csv"))
+	if n := countStatus(recs, "issued"); n != 190 {
+		t.Errorf("%d issued after --new-journal, want the 190 cards adopted", n)
+	}
+	for _, rec := range recs[1:] {
+		if rec[2] == "issued" && !strings.Contains(rec[11], "adopted") {
+			t.Errorf("row %s: %q, want adopted", rec[1], rec[11])
+			break
+		}
 	}
 }

@@ -35,7 +35,17 @@ func (c cli) run(args ...string) result {
 	return result{code, out.String(), errb.String()}
 }
 
-func newCLI(t *testing.T) cli { return cli{t: t, env: map[string]string{}} }
+// newCLI runs commands with their own home and state folder, so that
+// default journals never touch the user's.
+// stateFile is a file of the commands' state folder.
+func (c cli) stateFile(name string) string {
+	return filepath.Join(c.env["XDG_STATE_HOME"], "cardimport", name)
+}
+
+func newCLI(t *testing.T) cli {
+	home := t.TempDir()
+	return cli{t: t, env: map[string]string{"HOME": home, "XDG_STATE_HOME": filepath.Join(home, "state")}}
+}
 
 // copySample copies a sample roster into a fresh folder.
 func copySample(t *testing.T, name string) string {
@@ -229,8 +239,8 @@ func TestImportSampleAndRerun(t *testing.T) {
 			t.Errorf("phone not masked: %v", rec)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "cardimport.db")); err != nil {
-		t.Errorf("journal not beside the report: %v", err)
+	if _, err := os.Stat(c.stateFile("sandbox-mb.db")); err != nil {
+		t.Errorf("journal not in the state folder: %v", err)
 	}
 	// The next night's run of the same roster: everything already issued.
 	r = c.run("import", p, "--rate", "100", "--report", filepath.Join(dir, "out2.json"), "--json")
@@ -314,13 +324,13 @@ func TestErrorBudgetExit(t *testing.T) {
 
 func TestJournalLock(t *testing.T) {
 	p := copySample(t, "roster.csv")
-	jpath := filepath.Join(filepath.Dir(p), "cardimport.db")
-	held, err := openJournalForTest(jpath)
+	c := newCLI(t)
+	held, err := openJournalForTest(c.stateFile("sandbox-mb.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer held.Close()
-	r := newCLI(t).run("import", p)
+	r := c.run("import", p)
 	if r.code != exitFatal || !strings.Contains(r.stderr, "in use") {
 		t.Errorf("exit %d, stderr %q: a second run must refuse the journal", r.code, r.stderr)
 	}
@@ -360,11 +370,12 @@ func TestJournalCommand(t *testing.T) {
 	if r := c.run("import", p, "--rate", "100"); r.code != exitPartial {
 		t.Fatalf("import exit %d", r.code)
 	}
-	jpath := filepath.Join(dir, "cardimport.db")
-	r := c.run("journal", "--journal", jpath)
+	// The same flags find the same journal, in the state folder.
+	r := c.run("journal")
 	if r.code != exitOK || !strings.Contains(r.stdout, "issued") || !strings.Contains(r.stdout, "190") {
 		t.Errorf("journal stats: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	jpath := c.stateFile("sandbox-mb.db")
 	r = c.run("journal", "unresolved", "--journal", jpath)
 	if r.code != exitOK || !strings.Contains(r.stdout, "0 unresolved") {
 		t.Errorf("journal unresolved: %s", r.stdout)
@@ -407,8 +418,10 @@ func TestValidateCheckServer(t *testing.T) {
 	}
 	defer srv.Close()
 	c := newCLI(t)
-	c.env = map[string]string{"CARDIMPORT_APIKEY": sandbox.DefaultAPIKey, "CARDIMPORT_APPSECRET": sandbox.DefaultAppSecret,
-		"CARDIMPORT_GPID": sandbox.DefaultGPID, "CARDIMPORT_MSID": sandbox.DefaultMSID}
+	for k, v := range map[string]string{"CARDIMPORT_APIKEY": sandbox.DefaultAPIKey, "CARDIMPORT_APPSECRET": sandbox.DefaultAppSecret,
+		"CARDIMPORT_GPID": sandbox.DefaultGPID, "CARDIMPORT_MSID": sandbox.DefaultMSID} {
+		c.env[k] = v
+	}
 	dir := t.TempDir()
 	first := filepath.Join(dir, "first.csv")
 	os.WriteFile(first, []byte("卡号,密码,卡内编码,姓名,手机,性别\n100101,123456,109,西瓜,18862302465,男\n"), 0o644)
@@ -451,8 +464,10 @@ func TestGenerateUnknownOutcomeIsNeverRetried(t *testing.T) {
 	}
 	defer srv.Close()
 	c := newCLI(t)
-	c.env = map[string]string{"CARDIMPORT_APIKEY": sandbox.DefaultAPIKey, "CARDIMPORT_APPSECRET": sandbox.DefaultAppSecret,
-		"CARDIMPORT_GPID": sandbox.DefaultGPID, "CARDIMPORT_MSID": sandbox.DefaultMSID}
+	for k, v := range map[string]string{"CARDIMPORT_APIKEY": sandbox.DefaultAPIKey, "CARDIMPORT_APPSECRET": sandbox.DefaultAppSecret,
+		"CARDIMPORT_GPID": sandbox.DefaultGPID, "CARDIMPORT_MSID": sandbox.DefaultMSID} {
+		c.env[k] = v
+	}
 	dir := t.TempDir()
 	args := []string{"generate", "--count", "10", "--balance", "20", "--endpoint", srv.MBEndpoint(), "--journal", filepath.Join(dir, "j.db")}
 	r := c.run(append(args, "--report", filepath.Join(dir, "g1.csv"))...)

@@ -54,7 +54,8 @@ type proc struct {
 func (p proc) start() (*exec.Cmd, *bytes.Buffer) {
 	cmd := exec.Command(p.bin, p.args...)
 	cmd.Dir = p.dir
-	cmd.Env = append(os.Environ(), p.env...)
+	// Default journals go to a state folder of the test's own.
+	cmd.Env = append(os.Environ(), append([]string{"XDG_STATE_HOME=" + filepath.Join(p.dir, "state")}, p.env...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

@@ -16,8 +16,8 @@ var Descriptor = platform.Descriptor{
 	Batch:     platform.BatchLimits{Default: 50, Max: MaxBatch},
 	Generates: true,
 	Settings: []platform.Setting{
-		{Key: "gpid", Env: "CARDIMPORT_GPID", Usage: "mb application id", Required: true},
-		{Key: "msid", Env: "CARDIMPORT_MSID", Usage: "mb store id", Required: true},
+		{Key: "gpid", Merchant: true, Env: "CARDIMPORT_GPID", Usage: "mb application id", Required: true},
+		{Key: "msid", Merchant: true, Env: "CARDIMPORT_MSID", Usage: "mb store id", Required: true},
 		{Key: "op", Usage: "operator name sent as get.op (mb)", Default: "cardimport"},
 		{Key: "apikey", Env: "CARDIMPORT_APIKEY", Usage: "mb ApiKey", Secret: true, Required: true},
 		{Key: "appsecret", Env: "CARDIMPORT_APPSECRET", Usage: "mb appsecret", Secret: true, Required: true},

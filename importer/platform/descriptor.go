@@ -61,6 +61,10 @@ type Setting struct {
 	Default string
 	// Required: Connect fails without it (the message names Key and Env).
 	Required bool
+	// Merchant: the setting names the merchant whose card numbers are
+	// unique (gpid and msid, the customer GUID); the default journal's
+	// file name carries it.
+	Merchant bool
 }
 
 // Connection is what Connect is given.

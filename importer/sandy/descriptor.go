@@ -15,7 +15,7 @@ var Descriptor = platform.Descriptor{
 	Profile: Profile,
 	Batch:   platform.BatchLimits{Default: 1, Max: 1},
 	Settings: []platform.Setting{
-		{Key: "customer-guid", Env: "CARDIMPORT_SANDY_CUSTOMERGUID", Usage: "sandy CUSTOMERGUID", Required: true},
+		{Key: "customer-guid", Merchant: true, Env: "CARDIMPORT_SANDY_CUSTOMERGUID", Usage: "sandy CUSTOMERGUID", Required: true},
 		{Key: "sandy-token", Env: "CARDIMPORT_SANDY_TOKEN", Usage: "sandy AUTHORIZATION token", Secret: true, Required: true},
 	},
 	Sends:   Sends,
