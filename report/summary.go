@@ -41,7 +41,17 @@ type Summary struct {
 	Warnings    []string `json:"warnings,omitempty"`
 	Interrupted bool     `json:"interrupted,omitempty"`
 	Fatal       string   `json:"fatal,omitempty"`
-	ExitCode    int      `json:"exit_code"`
+	// Error is set when the run ended on a fatal or usage error: the
+	// {"error": {"code", "message"}} every --json document carries then
+	// (SPEC §1).
+	Error    *RunError `json:"error,omitempty"`
+	ExitCode int       `json:"exit_code"`
+}
+
+// RunError is the error of a run that stopped: its exit code and message.
+type RunError struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
 }
 
 // RosterInfo describes one roster file of the run.
@@ -84,6 +94,7 @@ func (n *Summary) entries() []summaryEntry {
 		{key: "warnings", label: "warning", part: partEnd, value: n.Warnings, omitEmpty: true},
 		{key: "interrupted", label: "interrupted", part: partEnd, value: n.Interrupted, omitEmpty: true, yes: interruptedYes, text: n.interruptedLine},
 		{key: "fatal", label: "fatal", part: partEnd, value: n.Fatal, omitEmpty: true},
+		{key: "error", label: "error", part: partEnd, value: n.Error, omitEmpty: true, text: onAnotherLine},
 		{key: "exit_code", label: "exit code", part: partEnd, value: n.ExitCode, text: n.exitCodeLine},
 	}
 }

@@ -118,6 +118,8 @@ func isEmpty(v any) bool {
 		return rv.Len() == 0
 	case reflect.Bool, reflect.Int, reflect.Int64, reflect.Float64:
 		return rv.IsZero()
+	case reflect.Pointer:
+		return rv.IsNil()
 	}
 	return false
 }
@@ -175,6 +177,11 @@ func humanRows(e summaryEntry) []summaryRow {
 			rows[i] = summaryRow{e.label, r.Path + " (" + rosterDetails(r) + ")"}
 		}
 		return rows
+	case *RunError:
+		if v == nil {
+			return nil
+		}
+		return []summaryRow{{e.label, fmt.Sprintf("exit code %d: %s", v.Code, v.Message)}}
 	case []string:
 		rows := make([]summaryRow, len(v))
 		for i, s := range v {

@@ -165,6 +165,7 @@ func TestSummaryEntriesMatchTags(t *testing.T) {
 func TestSummaryRenderingsShowEveryEntry(t *testing.T) {
 	s := fixtureSummary()
 	s.Interrupted, s.Fatal = true, "stopped"
+	s.Error = &RunError{Code: 1, Message: "stopped"}
 	b, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)

@@ -61,6 +61,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if err := po.check(target); err != nil {
 		return err
 	}
+	out.expandDates(time.Now())
 	if out.report == "" {
 		out.report = "generated-" + time.Now().Format("20060102-150405") + ".csv"
 	}

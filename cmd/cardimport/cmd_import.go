@@ -414,6 +414,7 @@ func closeRosters(rs []*roster.Reader) {
 // checkReportPaths fills the default report and rejects paths and checks
 // their extensions before anything is read.
 func checkReportPaths(o *outputOptions, rosters []string) error {
+	o.expandDates(time.Now())
 	o.defaults(rosters[0])
 	if !report.ReportFormats.Accepts(o.report) {
 		return usagef("--report %q: want a %s path", o.report, report.ReportFormats.Choices())

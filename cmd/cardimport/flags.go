@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,6 +65,16 @@ func (c *command) parse(e *env, args []string, withConfig bool) error {
 	}
 	help := c.fs.Bool("help", false, "show this help")
 	c.fs.BoolVar(help, "h", false, "show this help")
+	defer func() {
+		// --json promises one JSON document on stdout whatever happens,
+		// usage errors included: note it as soon as it is known.
+		if f := c.fs.Lookup("json"); f != nil && f.Value.String() == "true" {
+			e.json = true
+		}
+	}()
+	if slices.Contains(args, "--json") || slices.Contains(args, "-json") || slices.Contains(args, "--json=true") {
+		e.json = true
+	}
 	for {
 		if err := c.fs.Parse(args); err != nil {
 			return usageError{err}
@@ -160,6 +172,11 @@ func (c *command) loadConfig(given map[string]bool) error {
 			if err != nil {
 				return fmt.Errorf("config %s: %s: %w", c.config, k, err)
 			}
+			if pathSettings[k] && s != "" && !filepath.IsAbs(s) {
+				// A cron job runs from $HOME: the config's paths mean the
+				// config's folder, not the current one.
+				s = filepath.Join(filepath.Dir(c.config), s)
+			}
 			if err := f.Value.Set(s); err != nil {
 				return fmt.Errorf("config %s: %s = %q: %w", c.config, k, s, err)
 			}
@@ -167,6 +184,10 @@ func (c *command) loadConfig(given map[string]bool) error {
 	}
 	return nil
 }
+
+// pathSettings are the config keys whose values are paths: relative ones
+// are relative to the config file's folder (SPEC §1).
+var pathSettings = map[string]bool{"report": true, "rejects": true, "journal": true}
 
 func configString(v any) (string, error) {
 	switch x := v.(type) {
@@ -306,6 +327,13 @@ func (o *outputOptions) register(fs *flag.FlagSet, withRejects bool) {
 	fs.BoolVar(&o.json, "json", false, "print the run summary as JSON on stdout")
 	fs.BoolVar(&o.quiet, "quiet", false, "log warnings and errors only, no progress")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (periodic log lines instead)")
+}
+
+// expandDates replaces {date} (2026-12-02) and {time} (231500) in the
+// report and rejects paths, for dated report folders from a config file.
+func (o *outputOptions) expandDates(now time.Time) {
+	r := strings.NewReplacer("{date}", now.Format("2006-01-02"), "{time}", now.Format("150405"))
+	o.report, o.rejects = r.Replace(o.report), r.Replace(o.rejects)
 }
 
 // defaults fills the report and rejects paths from the first roster: the

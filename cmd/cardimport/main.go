@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/cardimport/cardimport/report"
 )
 
 // Exit codes (SPEC §1).
@@ -55,6 +58,10 @@ type env struct {
 	// The real files behind stdout and stderr, when they are files: the
 	// progress bar is drawn only on a terminal.
 	stdoutFile, stderrFile *os.File
+
+	// json: the command was asked for --json, so stdout carries exactly
+	// one JSON document whatever happens; jsonDone: it was written.
+	json, jsonDone bool
 }
 
 // usageError is a mistake in the command line: exit 2.
@@ -113,8 +120,18 @@ func run(ctx context.Context, args []string, e *env) int {
 	return exitUsage
 }
 
-// exitCode maps a command's error to the process exit code, in one place.
+// exitCode maps a command's error to the process exit code, in one place
+// (a run that wrote a summary decided its code with exitCodeOf). With
+// --json, an error no summary carried is printed as {"error": {...}}.
 func exitCode(e *env, command string, err error) int {
+	code := errorCode(e, command, err)
+	if e.json && !e.jsonDone && err != nil && code != exitOK {
+		writeJSONError(e.stdout, code, err)
+	}
+	return code
+}
+
+func errorCode(e *env, command string, err error) int {
 	var ue usageError
 	var ce exitCodeError
 	switch {
@@ -165,4 +182,13 @@ func versionString() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// writeJSONError prints the one JSON document of a run that ended before
+// it had a summary (SPEC §1).
+func writeJSONError(w io.Writer, code int, err error) {
+	b, _ := json.MarshalIndent(struct {
+		Error report.RunError `json:"error"`
+	}{report.RunError{Code: code, Message: err.Error()}}, "", "  ")
+	fmt.Fprintf(w, "%s\n", b)
 }

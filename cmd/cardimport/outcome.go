@@ -37,6 +37,7 @@ func finishRun(ctx context.Context, e *env, log *slog.Logger, out outputOptions,
 	sum.ExitCode = code
 	if runErr != nil {
 		sum.Fatal = runErr.Error()
+		sum.Error = &report.RunError{Code: code, Message: runErr.Error()}
 	}
 	if jr != nil {
 		if err := jr.Finish(context.WithoutCancel(ctx), outcomeWord(code), o.Counts); err != nil {
@@ -49,6 +50,7 @@ func finishRun(ctx context.Context, e *env, log *slog.Logger, out outputOptions,
 	var err error
 	if out.json {
 		err = sum.WriteJSON(e.stdout)
+		e.jsonDone = true
 	} else {
 		err = sum.WriteText(e.stdout)
 	}
