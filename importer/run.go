@@ -288,7 +288,7 @@ func (r *run) check(v *validate.Validator, src int, ros Roster, row roster.Row, 
 		seq:      seq,
 		src:      src,
 		row:      row,
-		card:     platform.Card{Card: card, Seq: seq},
+		card:     platform.Card{Card: card, Seq: seq, Source: ros.Source(), Row: row.Line},
 		problems: problems,
 		valid:    !validate.Invalid(problems),
 	}

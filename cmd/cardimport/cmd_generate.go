@@ -107,6 +107,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		BatchSize: po.batchSize, Concurrency: po.concurrency, AcceptUnresolved: *accept, Report: rep,
 	})
 	if res == nil {
+		_ = jr.Finish(context.WithoutCancel(ctx), "refused", nil)
 		return runErr
 	}
 	if res.Accepted > 0 {

@@ -38,8 +38,10 @@ func (i *Inspector) Close() error { return i.db.Close() }
 
 // Count is the number of cards of one merchant in one status.
 type Count struct {
-	Target, Merchant, Status string
-	Cards                    int
+	Target   string `json:"target"`
+	Merchant string `json:"merchant"`
+	Status   string `json:"status"`
+	Cards    int    `json:"cards"`
 }
 
 // Counts returns the cards per target, merchant and status.
@@ -62,9 +64,14 @@ func (i *Inspector) Counts(ctx context.Context) ([]Count, error) {
 
 // RunInfo is one run the journal remembers.
 type RunInfo struct {
-	ID, Command, Target, Merchant string
-	Started, Finished, Outcome    string
-	Counts                        string // JSON rows per status
+	ID       string `json:"id"`
+	Command  string `json:"command"`
+	Target   string `json:"target"`
+	Merchant string `json:"merchant"`
+	Started  string `json:"started"`
+	Finished string `json:"finished,omitempty"` // "" while running, or when the run died
+	Outcome  string `json:"outcome,omitempty"`
+	Counts   string `json:"counts,omitempty"` // JSON rows per status
 }
 
 // Runs lists the runs, oldest first.
@@ -88,17 +95,27 @@ func (i *Inspector) Runs(ctx context.Context) ([]RunInfo, error) {
 
 // Entry is one card as the journal records it.
 type Entry struct {
-	Target, Merchant, Cardno, Status string
-	Steps                            int
-	ID, Mbno, Extid                  string
-	Balance, Points, Bonus           string
-	Attempts                         int
-	Batch                            int64
-	Error                            string
-	Source                           string
-	Row                              int
-	Name, Phone                      string // phone masked
-	Created, Updated, Run            string
+	Target   string `json:"target"`
+	Merchant string `json:"merchant"`
+	Cardno   string `json:"cardno"`
+	Status   string `json:"status"`
+	Steps    int    `json:"steps"`
+	ID       string `json:"id,omitempty"`
+	Mbno     string `json:"mbno,omitempty"`
+	Extid    string `json:"extid,omitempty"`
+	Balance  string `json:"balance,omitempty"`
+	Points   string `json:"points,omitempty"`
+	Bonus    string `json:"bonus,omitempty"`
+	Attempts int    `json:"attempts"`
+	Batch    int64  `json:"batch"`
+	Error    string `json:"error,omitempty"`
+	Source   string `json:"source,omitempty"`
+	Row      int    `json:"row,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Phone    string `json:"phone,omitempty"` // masked
+	Created  string `json:"created"`
+	Updated  string `json:"updated"`
+	Run      string `json:"run"`
 }
 
 // Each calls fn for every card, in roster order within each run; with
@@ -132,5 +149,14 @@ func (i *Inspector) Each(ctx context.Context, unresolved bool, fn func(*Entry) e
 // Generates lists every type-15 call.
 func (i *Inspector) Generates(ctx context.Context) ([]GenerateCall, error) {
 	rows, err := i.db.QueryContext(ctx, `SELECT run, batch, count, balance, status, cards, error, created FROM generate_calls ORDER BY created, batch`)
+	return scanGenerates(rows, err)
+}
+
+// UnresolvedGenerates lists the type-15 calls whose outcome nobody knows
+// (sending when a run died, unknown): they may have created cards, and
+// generate refuses to start until they are accepted.
+func (i *Inspector) UnresolvedGenerates(ctx context.Context) ([]GenerateCall, error) {
+	rows, err := i.db.QueryContext(ctx, `SELECT run, batch, count, balance, status, cards, error, created FROM generate_calls
+		WHERE status IN ('sending', 'unknown') ORDER BY created, batch`)
 	return scanGenerates(rows, err)
 }

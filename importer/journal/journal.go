@@ -49,6 +49,8 @@ type DB struct {
 
 	// Aside is where --new-journal moved a damaged journal, "" otherwise.
 	Aside string
+
+	finished bool // Finish recorded how the run ended
 }
 
 // Open opens (or creates) the journal at path, takes its lock, checks
@@ -214,11 +216,11 @@ func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]
 			return err
 		}
 		defer lookup.Close()
-		claim, err := tx.PrepareContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, extid, holder, name, phone, batch, created, updated, run)
-				VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?, ?, ?)
+		claim, err := tx.PrepareContext(ctx, `INSERT INTO cards (target, merchant, cardno, status, extid, holder, name, phone, source, row, batch, created, updated, run)
+				VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (target, merchant, cardno) DO UPDATE SET
 					status = 'sending', extid = excluded.extid, holder = excluded.holder, name = excluded.name, phone = excluded.phone,
-					batch = excluded.batch, updated = excluded.updated, run = excluded.run`)
+					source = excluded.source, row = excluded.row, batch = excluded.batch, updated = excluded.updated, run = excluded.run`)
 		if err != nil {
 			return err
 		}
@@ -270,7 +272,7 @@ func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]
 			}
 			priors[i] = p
 			if _, err := claim.ExecContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno, c.Extid, c.Fingerprint(), c.Name, validate.MaskPhone(c.Phone),
-				batch, now, now, j.run); err != nil {
+				c.Source, c.Row, batch, now, now, j.run); err != nil {
 				return err
 			}
 		}
@@ -386,6 +388,9 @@ func (j *DB) Finish(ctx context.Context, outcome string, counts map[platform.Sta
 	b, _ := json.Marshal(counts)
 	_, err := j.db.ExecContext(ctx, `UPDATE runs SET finished = ?, outcome = ?, counts = ? WHERE id = ?`,
 		stamp(j.opt.Now()), outcome, string(b), j.run)
+	if err == nil {
+		j.finished = true
+	}
 	return err
 }
 
@@ -394,9 +399,15 @@ func (j *DB) Close() error {
 	if j == nil || j.db == nil {
 		return nil
 	}
+	ctx := context.Background()
+	if !j.finished {
+		// A run that stopped before its summary (refused, a fatal error
+		// before the first row): it is over, not "running, or died".
+		_, _ = j.db.ExecContext(ctx, `UPDATE runs SET finished = ?, outcome = 'stopped before its summary' WHERE id = ? AND finished IS NULL`,
+			stamp(j.opt.Now()), j.run)
+	}
 	// Fold the -wal into the database, so that the file alone holds every
 	// card, and say so in the witness.
-	ctx := context.Background()
 	_, err := j.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	if err == nil {
 		err = j.witness(ctx, false)
@@ -428,14 +439,14 @@ func (j *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 
 // GenerateCall is one type-15 call as the journal knows it.
 type GenerateCall struct {
-	Run     string
-	Batch   int64
-	Count   int
-	Balance string
-	Status  string // sending (crash), issued, unknown, refused
-	Cards   int
-	Error   string
-	Created string
+	Run     string `json:"run"`
+	Batch   int64  `json:"call"`
+	Count   int    `json:"count"`
+	Balance string `json:"balance"`
+	Status  string `json:"status"` // sending (crash), issued, unknown, refused, accepted
+	Cards   int    `json:"cards"`
+	Error   string `json:"error,omitempty"`
+	Created string `json:"created"`
 }
 
 // BeginGenerate commits a type-15 call as sending before it leaves.

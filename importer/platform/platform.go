@@ -21,6 +21,10 @@ import (
 type Card struct {
 	validate.Card
 	Seq int64 // position in the run, roster order
+	// Source and Row say where the row is: the roster (and :sheet) and
+	// the row number the user sees, for the journal.
+	Source string
+	Row    int
 
 	// Suspect is set once a request carrying the card may have reached the
 	// platform without a usable answer: a later "already exists" answer is
