@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cardimport/cardimport/importer"
+	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/targets"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
@@ -27,10 +28,14 @@ refuses to start until you have checked the platform and passed
 
 func runGenerate(ctx context.Context, e *env, args []string) error {
 	c := newCommand("generate", "--count N [--balance X] [flags]", generateAbout)
+	target := generator()
 	var po platformOptions
 	var out outputOptions
-	po.register(c.fs)
+	po.register(c.fs, target)
 	out.register(c.fs, false)
+	c.fs.Lookup("batch-size").Usage = fmt.Sprintf("cards per type-15 call (1-%d)", target.Batch.Max)
+	c.fs.Lookup("report").Usage = "report `path` of the generated cards, passwords included: " + report.GeneratedFormats.Choices() +
+		" (default generated-<date>-<time>" + report.GeneratedFormats.Default() + ")"
 	count := c.fs.Int("count", 0, "number of cards to generate")
 	balanceText := c.fs.String("balance", "0", "stored value of each card, in yuan (exact, at most 2 decimals)")
 	journalFlag := c.fs.String("journal", "", "journal `path` (or CARDIMPORT_JOURNAL; default: one file per platform and merchant in the user's state folder)")
@@ -48,13 +53,6 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("--balance %q: %v", *balanceText, err)
 	}
-	target := targets.Default()
-	for _, d := range targets.All() {
-		if d.Generates {
-			target = d
-			break
-		}
-	}
 	if !target.Generates {
 		return usagef("no platform can generate cards")
 	}
@@ -63,7 +61,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	}
 	out.expandDates(time.Now())
 	if out.report == "" {
-		out.report = "generated-" + time.Now().Format("20060102-150405") + ".csv"
+		out.report = "generated-" + time.Now().Format("20060102-150405") + report.GeneratedFormats.Default()
 	}
 	if !report.GeneratedFormats.Accepts(out.report) {
 		return usagef("--report %q: want a %s path", out.report, report.GeneratedFormats.Choices())
@@ -123,4 +121,15 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	st := conn.stats()
 	sum.Requests, sum.Retries, sum.Throttled = st.Requests, st.Retries, st.Throttled
 	return finishRun(ctx, e, log, out, sum, res.Outcome, runErr, jr, rep)
+}
+
+// generator is the platform generate talks to: the first that can
+// generate cards (mb type 15).
+func generator() *platform.Descriptor {
+	for _, d := range targets.All() {
+		if d.Generates {
+			return d
+		}
+	}
+	return targets.Default()
 }

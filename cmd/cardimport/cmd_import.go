@@ -244,6 +244,11 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 			Rows: perRoster[r.Source()],
 		})
 		sum.Warnings = append(sum.Warnings, r.Warnings()...)
+		if perRoster[r.Source()] == 0 && res.Unread == "" && runErr == nil && !res.Interrupted {
+			w := fmt.Sprintf("%s has a header but no rows: nothing in it was checked or sent", r.Source())
+			log.Warn(w)
+			sum.Warnings = append(sum.Warnings, w)
+		}
 	}
 	if res.Unread != "" {
 		sum.Warnings = append(sum.Warnings, res.Unread)

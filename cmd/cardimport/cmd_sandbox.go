@@ -5,16 +5,17 @@ import (
 	"fmt"
 
 	"github.com/cardimport/cardimport/importer/sandbox"
-	"github.com/cardimport/cardimport/report"
 )
 
-const sandboxAbout = `Serves the built-in simulator of both platforms on --addr: the 果盘 API
+var sandboxAbout = `Serves the built-in simulator of both platforms on --addr: the 果盘 API
 (mb_newcard, type 15, mb_check) at /mb with signature, timestamp and
 uniqueness checks, and the member-cjb API at /api2/member-cjb/. It can
 rate-limit, add latency and inject faults; /_sandbox/ledger shows every
 card it issued, /_sandbox/stats its counters, and POST /_sandbox/faults
-switches faults while it runs. Credentials: gpid 10001, msid 24667,
-apikey sandbox-apikey, appsecret sandbox-appsecret; sandy token "test".`
+switches faults while it runs. Credentials: mb gpid ` + sandbox.DefaultGPID + `, msid ` + sandbox.DefaultMSID + `,
+apikey ` + sandbox.DefaultAPIKey + `, appsecret ` + sandbox.DefaultAppSecret + `; sandy token "` + sandbox.DefaultSandyToken + `" and
+customer GUID ` + sandbox.DefaultCustomerGUID + ` (the member-cjb document's
+test account).`
 
 func runSandbox(ctx context.Context, e *env, args []string) error {
 	c := newCommand("sandbox", "[flags]", sandboxAbout)
@@ -52,7 +53,7 @@ func runSandbox(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s\nmb endpoint:  %s\nsandy base:   %s\nledger:       %s/_sandbox/ledger\npress Ctrl-C to stop\n",
-		report.SandboxBanner+": this is the built-in simulator", srv.MBEndpoint(), srv.SandyBase(), srv.URL)
+		"cardimport sandbox: the built-in simulator of both platforms; nothing it issues is real", srv.MBEndpoint(), srv.SandyBase(), srv.URL)
 	<-ctx.Done()
 	return srv.Close()
 }

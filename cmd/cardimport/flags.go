@@ -77,7 +77,7 @@ func (c *command) parse(e *env, args []string, withConfig bool) error {
 	}
 	for {
 		if err := c.fs.Parse(args); err != nil {
-			return usageError{err}
+			return usageError{c.flagError(err)}
 		}
 		rest := c.fs.Args()
 		if len(rest) == 0 {
@@ -300,6 +300,11 @@ func (o *rosterOptions) check() (*platform.Descriptor, error) {
 	if err := roster.CheckOptions(o.options(false)); err != nil {
 		return nil, usageError{err}
 	}
+	// A phone region the rules do not know is the command line's mistake,
+	// found before anything is read.
+	if _, err := validate.New(validate.Options{PhoneRegion: o.phoneRegion}); err != nil {
+		return nil, usagef("--phone-region %s: %v", o.phoneRegion, err)
+	}
 	return d, nil
 }
 
@@ -370,22 +375,35 @@ type platformOptions struct {
 	settings map[string]*string
 }
 
-func (o *platformOptions) register(fs *flag.FlagSet) {
-	o.registerIDs(fs)
-	fs.IntVar(&o.batchSize, "batch-size", targets.Default().Batch.Default, "rows per call, "+batchHelp())
+// register registers the flags of commands that talk to the platforms ds
+// (every platform when none is named).
+func (o *platformOptions) register(fs *flag.FlagSet, ds ...*platform.Descriptor) {
+	if len(ds) == 0 {
+		ds = targets.All()
+	}
+	o.registerIDs(fs, ds...)
+	fs.IntVar(&o.batchSize, "batch-size", ds[0].Batch.Default, "rows per call, "+batchHelp(ds))
 	fs.IntVar(&o.concurrency, "concurrency", 4, "requests in flight (1-64)")
 	fs.Float64Var(&o.rate, "rate", 5, "requests per second (token bucket, burst 1)")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "per request")
 	fs.IntVar(&o.retries, "retries", 5, "retries of a transient failure (connection errors, timeouts before sending, HTTP 5xx and 429, busy answers)")
 }
 
-// registerIDs registers --endpoint and the platforms' id flags: what names
-// the platform and the merchant.
-func (o *platformOptions) registerIDs(fs *flag.FlagSet) {
+// registerIDs registers --endpoint and the id flags of the platforms ds
+// (every platform when none is named): what names the platform and the
+// merchant.
+func (o *platformOptions) registerIDs(fs *flag.FlagSet, ds ...*platform.Descriptor) {
 	fs.StringVar(&o.endpoint, "endpoint", "sandbox", "platform `URL`; sandbox runs the built-in simulator (nothing real is issued)")
 	o.settings = map[string]*string{}
-	for _, s := range targets.Settings() {
-		if s.Secret {
+	if len(ds) == 0 {
+		ds = targets.All()
+	}
+	var settings []platform.Setting
+	for _, d := range ds {
+		settings = append(settings, d.Settings...)
+	}
+	for _, s := range settings {
+		if s.Secret || o.settings[s.Key] != nil {
 			continue
 		}
 		usage := s.Usage
@@ -396,10 +414,10 @@ func (o *platformOptions) registerIDs(fs *flag.FlagSet) {
 	}
 }
 
-// batchHelp words each platform's batch limits: "mb 1-500, sandy always 1".
-func batchHelp() string {
+// batchHelp words the platforms' batch limits: "mb 1-500, sandy always 1".
+func batchHelp(ds []*platform.Descriptor) string {
 	var parts []string
-	for _, d := range targets.All() {
+	for _, d := range ds {
 		if d.Batch.Max <= 1 {
 			parts = append(parts, d.Name+" always 1")
 		} else {
@@ -448,4 +466,97 @@ func targetHelp() string {
 		parts = append(parts, d.Name+" ("+d.Title+")")
 	}
 	return strings.Join(parts, " or ")
+}
+
+// flagError rewords the flag package's errors the way a user reads flags:
+// --name, with the nearest flag for a typo, where a secret goes, and a
+// duration's unit.
+func (c *command) flagError(err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		if s, ok := secretSettings()[name]; ok {
+			return fmt.Errorf("--%s: secrets never come from flags (they would show in ps): set %s, or %s in the --config file", name, s.Env, s.Key)
+		}
+		if near := c.nearestFlag(name); near != "" {
+			return fmt.Errorf("unknown flag --%s: did you mean --%s?", name, near)
+		}
+		return fmt.Errorf("unknown flag --%s (cardimport %s --help lists them)", name, c.name)
+	}
+	// invalid value "5" for flag -timeout: parse error
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		value, after, _ := strings.Cut(rest, " for flag -")
+		name, why, _ := strings.Cut(after, ": ")
+		if f := c.fs.Lookup(name); f != nil && isDurationFlag(f) {
+			v := strings.Trim(value, `"`)
+			return fmt.Errorf("--%s %s: write a duration with its unit, like %ss or %sm", name, v, v, v)
+		}
+		if f := c.fs.Lookup(name); f != nil && why == "parse error" {
+			if g, ok := f.Value.(flag.Getter); ok {
+				switch g.Get().(type) {
+				case int, int64, float64:
+					why = "want a number"
+				case bool:
+					why = "want true or false"
+				}
+			}
+		}
+		return fmt.Errorf("--%s %s: %s", name, strings.Trim(value, `"`), why)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("--%s needs a value", strings.TrimLeft(name, "-"))
+	}
+	return err
+}
+
+// isDurationFlag reports a flag that takes a time.Duration.
+func isDurationFlag(f *flag.Flag) bool {
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return false
+	}
+	_, ok = g.Get().(time.Duration)
+	return ok
+}
+
+// nearestFlag is the defined flag closest to a mistyped name, "" when
+// none is close (at most two edits, or the same letters without - or _).
+func (c *command) nearestFlag(name string) string {
+	best, bestD := "", 3
+	squash := func(s string) string { return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(s)) }
+	c.fs.VisitAll(func(f *flag.Flag) {
+		if f.Name == "h" {
+			return
+		}
+		d := editDistance(name, f.Name)
+		if squash(name) == squash(f.Name) {
+			d = 0
+		}
+		if d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	return best
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

@@ -79,21 +79,32 @@ type exitCodeError struct{ code int }
 
 func (e exitCodeError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
-// commands are the subcommands, in the order help lists them.
-var commands = []struct {
+// subcommand is one command of the command line.
+type subcommand struct {
 	name, summary string
 	run           func(ctx context.Context, e *env, args []string) error
-}{
-	{"import", "validate rosters, issue the valid rows, write the report", runImport},
-	{"validate", "check rosters without sending anything; same report", runValidate},
-	{"generate", "have the platform generate N stored-value cards (mb type 15)", runGenerate},
-	{"template", "write an empty roster template (.xlsx or .csv)", runTemplate},
-	{"sandbox", "serve the built-in platform simulator", runSandbox},
-	{"journal", "inspect the journal: counts, unresolved rows, export", runJournal},
-	{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
-		fmt.Fprintln(e.stdout, "cardimport", versionString())
-		return nil
-	}},
+}
+
+// commands are the subcommands, in the order help lists them (set in init:
+// completion reads the list).
+var commands []subcommand
+
+func init() { commands = subcommands() }
+
+func subcommands() []subcommand {
+	return []subcommand{
+		{"import", "validate rosters, issue the valid rows, write the report", runImport},
+		{"validate", "check rosters without sending anything; same report", runValidate},
+		{"generate", "have the platform generate N stored-value cards (mb type 15)", runGenerate},
+		{"template", "write an empty roster template (.xlsx or .csv)", runTemplate},
+		{"sandbox", "serve the built-in platform simulator", runSandbox},
+		{"journal", "inspect the journal: counts, unresolved rows, export", runJournal},
+		{"completion", "print a shell completion script (bash, zsh, fish)", runCompletion},
+		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
+			fmt.Fprintln(e.stdout, "cardimport", versionString())
+			return nil
+		}},
+	}
 }
 
 // run executes one command line and returns the exit code.
@@ -105,6 +116,10 @@ func run(ctx context.Context, args []string, e *env) int {
 	name := args[0]
 	switch name {
 	case "-h", "--help", "-help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			// cardimport help import: the command's own help.
+			return run(ctx, []string{args[1], "--help"}, e)
+		}
 		printHelp(e.stdout)
 		return exitOK
 	case "-v", "--version", "-version":

@@ -103,7 +103,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"import", "r.csv", "--report", "r.txt"}, exitUsage, "--report"},
 		{[]string{"import", "r.csv", "--max-errors", "ten"}, exitUsage, "--max-errors"},
 		{[]string{"import", "r.csv", "--map", "foo=bar"}, exitUsage, "not a field"},
-		{[]string{"import", "r.csv", "--apikey", "x"}, exitUsage, "flag provided but not defined"},
+		{[]string{"import", "r.csv", "--apikey", "x"}, exitUsage, "secrets never come from flags"},
 		{[]string{"generate"}, exitUsage, "--count"},
 		{[]string{"template"}, exitUsage, "exactly one file"},
 		{[]string{"template", "x.xls"}, exitUsage, ".xlsx or .csv"},

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+const completionAbout = `Prints a shell completion script for the commands and their flags.
+
+  bash:  source <(cardimport completion bash)
+         (or save it as /etc/bash_completion.d/cardimport)
+  zsh:   cardimport completion zsh > "${fpath[1]}/_cardimport"
+  fish:  cardimport completion fish > ~/.config/fish/completions/cardimport.fish`
+
+func runCompletion(ctx context.Context, e *env, args []string) error {
+	c := newCommand("completion", "bash|zsh|fish", completionAbout)
+	if err := c.parse(e, args, false); err != nil {
+		return err
+	}
+	if len(c.args) != 1 {
+		return usagef("name one shell: bash, zsh or fish")
+	}
+	cmds := completionCommands(ctx)
+	switch c.args[0] {
+	case "bash":
+		return bashCompletion(e.stdout, cmds)
+	case "zsh":
+		return zshCompletion(e.stdout, cmds)
+	case "fish":
+		return fishCompletion(e.stdout, cmds)
+	}
+	return usagef("completion %q: want bash, zsh or fish", c.args[0])
+}
+
+// completionCommand is a command with its flags, as its --help lists them:
+// the one description of the flags, so completion never drifts from it.
+type completionCommand struct {
+	name, summary string
+	flags         []completionFlag
+}
+
+type completionFlag struct{ name, usage string }
+
+func completionCommands(ctx context.Context) []completionCommand {
+	var out []completionCommand
+	for _, c := range commands {
+		cc := completionCommand{name: c.name, summary: c.summary}
+		if c.name != "completion" && c.name != "version" {
+			var b bytes.Buffer
+			c.run(ctx, &env{stdout: &b, stderr: io.Discard, getenv: func(string) string { return "" }}, []string{"--help"})
+			for _, line := range strings.Split(b.String(), "\n") {
+				if !strings.HasPrefix(line, "  --") {
+					continue
+				}
+				f := strings.Fields(line)
+				name := strings.TrimPrefix(f[0], "--")
+				usage := strings.TrimSpace(strings.TrimPrefix(line, "  --"+name))
+				if len(f) > 1 && !strings.Contains(f[1], " ") {
+					usage = strings.TrimSpace(strings.TrimPrefix(usage, f[1]))
+				}
+				cc.flags = append(cc.flags, completionFlag{name, usage})
+			}
+			sort.Slice(cc.flags, func(i, j int) bool { return cc.flags[i].name < cc.flags[j].name })
+		}
+		out = append(out, cc)
+	}
+	return out
+}
+
+func bashCompletion(w io.Writer, cmds []completionCommand) error {
+	var b strings.Builder
+	names := make([]string, len(cmds))
+	for i, c := range cmds {
+		names[i] = c.name
+	}
+	b.WriteString("# bash completion for cardimport: source <(cardimport completion bash)\n")
+	b.WriteString("_cardimport() {\n\tlocal cur=\"${COMP_WORDS[COMP_CWORD]}\" opts\n")
+	fmt.Fprintf(&b, "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n\t\tCOMPREPLY=($(compgen -W %q -- \"$cur\"))\n\t\treturn\n\tfi\n", strings.Join(names, " "))
+	b.WriteString("\tcase \"${COMP_WORDS[1]}\" in\n")
+	for _, c := range cmds {
+		var fl []string
+		for _, f := range c.flags {
+			fl = append(fl, "--"+f.name)
+		}
+		fmt.Fprintf(&b, "\t%s) opts=%q ;;\n", c.name, strings.Join(fl, " "))
+	}
+	b.WriteString("\tesac\n\tif [[ \"$cur\" == -* ]]; then\n\t\tCOMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n\telse\n\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n\tfi\n}\n")
+	b.WriteString("complete -o filenames -F _cardimport cardimport\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func zshCompletion(w io.Writer, cmds []completionCommand) error {
+	var b strings.Builder
+	b.WriteString("#compdef cardimport\n\n_cardimport() {\n\tlocal -a cmds\n\tcmds=(\n")
+	for _, c := range cmds {
+		fmt.Fprintf(&b, "\t\t%s\n", zshQuote(c.name+":"+c.summary))
+	}
+	b.WriteString("\t)\n\tif (( CURRENT == 2 )); then\n\t\t_describe 'command' cmds\n\t\treturn\n\tfi\n\tcase $words[2] in\n")
+	for _, c := range cmds {
+		fmt.Fprintf(&b, "\t%s)\n\t\t_arguments", c.name)
+		for _, f := range c.flags {
+			fmt.Fprintf(&b, " \\\n\t\t\t%s", zshQuote("--"+f.name+"["+zshBracket(f.usage)+"]"))
+		}
+		b.WriteString(" \\\n\t\t\t'*:file:_files' ;;\n")
+	}
+	b.WriteString("\tesac\n}\n\n_cardimport \"$@\"\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func fishCompletion(w io.Writer, cmds []completionCommand) error {
+	var b strings.Builder
+	b.WriteString("# fish completion for cardimport\n")
+	for _, c := range cmds {
+		fmt.Fprintf(&b, "complete -c cardimport -f -n '__fish_use_subcommand' -a %s -d %s\n", c.name, fishQuote(c.summary))
+	}
+	for _, c := range cmds {
+		for _, f := range c.flags {
+			fmt.Fprintf(&b, "complete -c cardimport -n '__fish_seen_subcommand_from %s' -l %s -d %s\n", c.name, f.name, fishQuote(f.usage))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func zshQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+func fishQuote(s string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
+}
+
+// zshBracket keeps a flag's description from closing _arguments' [...].
+func zshBracket(s string) string {
+	return strings.NewReplacer("[", "(", "]", ")", ":", "\\:").Replace(s)
+}
