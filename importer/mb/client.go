@@ -424,7 +424,7 @@ func (c *Client) once(ctx context.Context, action string, extra map[string]strin
 // The platform answers status 0 with words; these decide what they mean.
 var (
 	// A reused nonce is the platform's way of saying two requests came
-	// too close together: retried with a new one, like "busy".
+	// too close together: retried with a new one, as busy.
 	nonceWords    = []string{"nonce重复"}
 	authWords     = []string{"签名", "簽名", "sign", "gpid", "应用不存在", "门店不存在", "授权", "授權", "token", "appsecret", "apikey"}
 	clockWords    = []string{"时间戳", "時間戳", "timestamp"}
@@ -434,10 +434,14 @@ var (
 
 func (c *Client) refusal(action, info string) error {
 	low := strings.ToLower(info)
+	load := platform.SaysOverloaded(low)
 	switch {
-	case platform.SaysBusy(low) || containsAny(low, nonceWords):
+	case load == platform.Throttled:
 		c.cfg.Pacer.OnThrottle()
-		return &platform.TransientError{Err: fmt.Errorf("mb: %s: platform busy: %s", action, info), Throttled: true}
+		return &platform.TransientError{Err: fmt.Errorf("mb: %s: requests too frequent: %s", action, info), Throttled: true}
+	case load == platform.Busy || containsAny(low, nonceWords):
+		c.cfg.Pacer.OnBusy()
+		return &platform.TransientError{Err: fmt.Errorf("mb: %s: platform busy: %s", action, info), Busy: true}
 	case containsAny(low, clockWords):
 		return fmt.Errorf("%w: %s (the platform refuses clocks more than 60 minutes apart: check this computer's date, time and time zone)", platform.ErrAuth, info)
 	case containsAny(low, authWords) && !containsAny(low, existsWords):

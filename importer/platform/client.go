@@ -14,8 +14,8 @@ import (
 )
 
 // What the platform clients share: settings checks, the request defaults,
-// the classification of HTTP statuses and of "busy" words, lenient JSON
-// scalars and Retry-After.
+// the classification of HTTP statuses and of throttle and busy words,
+// lenient JSON scalars and Retry-After.
 
 // CheckEndpoint checks that raw is an http(s) URL; client names the
 // platform in the error ("mb").
@@ -101,12 +101,41 @@ func hint(h string) string {
 	return " (" + h + ")"
 }
 
-// busyWords are what platforms answer when they are overloaded or count
-// requests as too frequent (simplified and traditional Chinese, English).
-var busyWords = []string{"频繁", "頻繁", "繁忙", "稍后", "稍後", "限流", "busy", "too many", "rate limit"}
+// What a platform's refusal words say of its load. One list each, used by
+// both clients: throttle words say the request rate is too high (the
+// platform counts requests and refused this one), busy words say the
+// platform is overloaded without a word about the rate. An answer with
+// both ("请求过于频繁，请稍后再试") is throttling.
+var (
+	throttleWords = []string{"频繁", "頻繁", "限流", "过快", "過快", "请求过多", "請求過多", "too many", "too frequent", "rate limit", "throttl"}
+	busyWords     = []string{"繁忙", "稍后", "稍後", "忙碌", "busy", "overload", "try again later"}
+)
 
-// SaysBusy reports whether a platform's words say it is busy or throttling.
-func SaysBusy(msg string) bool { return ContainsAny(strings.ToLower(msg), busyWords) }
+// Load is what a platform's words say of its load.
+type Load int
+
+// The loads a refusal can name.
+const (
+	NotOverloaded Load = iota
+	// Busy: "系统繁忙", "try again later". Retried with backoff; the
+	// pacer is told (OnBusy), which lowers the rate only boundedly.
+	Busy
+	// Throttled: "请求过于频繁", "too many requests". The rate is too high:
+	// the pacer is told (OnThrottle) and lowers it.
+	Throttled
+)
+
+// SaysOverloaded reads a platform's words for throttling or busyness.
+func SaysOverloaded(msg string) Load {
+	low := strings.ToLower(msg)
+	switch {
+	case ContainsAny(low, throttleWords):
+		return Throttled
+	case ContainsAny(low, busyWords):
+		return Busy
+	}
+	return NotOverloaded
+}
 
 // ContainsAny reports whether s contains any of words.
 func ContainsAny(s string, words []string) bool {

@@ -13,10 +13,12 @@ import (
 )
 
 // Exchange is one HTTP request of a platform client, the part both
-// clients share: it waits for the pacer, builds the request (so that
-// timestamps and nonces are fresh when it leaves), sends it with a
-// per-request timeout, and reads the whole answer (at most maxBody bytes).
-// what ("mb: mb_newcard") prefixes its errors.
+// clients share: it takes a place among the requests in flight (when ctx
+// bounds them, pace.InFlight) and waits for the pacer, builds the request
+// (so that timestamps and nonces are fresh when it leaves), sends it with
+// a per-request timeout, and reads the whole answer (at most maxBody
+// bytes) before giving the place back. what ("mb: mb_newcard") prefixes
+// its errors.
 //
 // A failure is classified by whether the request was written: one that
 // never left is a *TransientError (or ctx's error after an interrupt),
@@ -27,9 +29,11 @@ import (
 // judge.
 func Exchange(ctx context.Context, what string, hc *http.Client, p *pace.Pacer, timeout time.Duration, maxBody int64,
 	build func(ctx context.Context) (*http.Request, error)) (*http.Response, []byte, error) {
-	if err := p.Wait(ctx); err != nil {
+	release, err := p.Acquire(ctx)
+	if err != nil {
 		return nil, nil, err
 	}
+	defer release()
 	var wrote atomic.Bool
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -130,8 +130,11 @@ var ErrNotFound = errors.New("card not found on the platform")
 // TransientError is a failure worth retrying: the platform did not apply the
 // request (connection refused, HTTP 5xx, 429, a "busy" answer).
 type TransientError struct {
-	Err        error
-	Throttled  bool          // 429 or a rate-limit answer
+	Err       error
+	Throttled bool // 429 or an answer saying the rate is too high
+	// Busy: an answer saying the platform is busy ("系统繁忙"), not that
+	// the rate is too high; nothing was applied.
+	Busy       bool
 	RetryAfter time.Duration // the platform's Retry-After, 0 when absent
 	// Sent is set when the request was written before it failed: the
 	// platform may have applied it after all (a 500 from a proxy).

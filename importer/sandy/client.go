@@ -181,15 +181,20 @@ func decodeError(raw []byte) (*APIError, bool) {
 	return &APIError{Code: code, Msg: e.Msg}, true
 }
 
-// classify turns an errcode into the importer's vocabulary: 500 and
-// throttling retry, 300 and refused credentials stop the run, 2 is "not
-// found", 3 "exists", the rest are the row's rejection.
+// classify turns an errcode into the importer's vocabulary: 500,
+// throttling and busy answers retry, 300 and refused credentials stop the
+// run, 2 is "not found", 3 "exists", the rest are the row's rejection.
 func (c *Client) classify(route string, res *http.Response, e *APIError) error {
-	low := strings.ToLower(e.Msg)
+	load := platform.SaysOverloaded(e.Msg)
 	switch {
-	case res.StatusCode == http.StatusTooManyRequests || platform.SaysBusy(low):
+	case res.StatusCode == http.StatusTooManyRequests || load == platform.Throttled:
 		c.cfg.Pacer.OnThrottle()
 		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, e), Throttled: true,
+			RetryAfter: platform.RetryAfter(res.Header.Get("Retry-After"), time.Now())}
+	case load == platform.Busy:
+		// 系統繁忙: the platform did not take the request up.
+		c.cfg.Pacer.OnBusy()
+		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, e), Busy: true,
 			RetryAfter: platform.RetryAfter(res.Header.Get("Retry-After"), time.Now())}
 	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
 		return fmt.Errorf("%w: sandy: %s: %v (check CARDIMPORT_SANDY_TOKEN and --customer-guid)", platform.ErrAuth, route, e)
