@@ -71,6 +71,10 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 			c.fail(f, reasonGarbled)
 			continue
 		}
+		if len(cell.Text) > MaxCellChars && utf8.RuneCountInString(cell.Text) > MaxCellChars {
+			c.fail(f, reasonTooLong)
+			continue
+		}
 		s := cleanText(cell.Text)
 		if s == "" && !(cell.Kind == KindDate && !cell.Time.IsZero()) {
 			if v.required[f] {
@@ -95,6 +99,14 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 	c.crossCheck()
 	return c.card, c.problems
 }
+
+// MaxCellChars is the most characters an Excel cell holds (SPEC §2): a
+// roster cell longer than that is invalid in any mapped column, whatever
+// the field's own rule.
+const MaxCellChars = 32767
+
+// reasonTooLong is the problem of a cell over MaxCellChars.
+const reasonTooLong = "longer than the 32,767 characters an Excel cell holds: the cell is damaged or holds something else; shorten it"
 
 // reasonFormulaError is the problem of a field holding a formula error
 // (SPEC §2).

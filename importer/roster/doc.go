@@ -1,6 +1,10 @@
-// Package roster reads card rosters: .xlsx workbooks streamed row by row
-// with excelize, and CSV/TXT files in UTF-8, UTF-16 or GB18030 with `,` `;`
-// or tab delimiters (SPEC §2).
+// Package roster reads card rosters: .xlsx workbooks, whose sheet is
+// inflated and scanned once by this package's own streaming reader (the
+// shared strings in a compact index; excelize only writes workbooks and
+// checks the reader in tests), and CSV/TXT files in UTF-8, UTF-16 or
+// GB18030 with `,` `;` or tab delimiters (SPEC §2). Hostile files cost
+// bounded memory and time: zip bombs, millions of shared strings, huge
+// cells and rows are refused or cut with a message that says so.
 //
 // A Reader finds the header row (the first non-empty row), maps its columns
 // to validate.Fields through the aliases of SPEC §3 and --map, and then

@@ -53,6 +53,7 @@ func TestGenerateFixtures(t *testing.T) {
 	genInlineStrings(t, p("inline_strings_float_noise.xlsx"))
 	genTruncatedSheetXML(t, p("truncated_sheet_xml.xlsx"))
 	genEncrypted(t, p("encrypted.xlsx"))
+	genQuirkFixtures(t, p)
 
 	// truncated.xlsx: the first half of a real workbook.
 	full, err := os.ReadFile(p("numeric_phone.xlsx"))
@@ -172,6 +173,10 @@ func handXLSX(t testing.TB, path string, sheetXML []string, absolute bool, extra
 		fmt.Fprintf(&sheets, `<sheet name="Sheet%d" sheetId="%d" r:id="rId%d"/>`, n, n, n)
 		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="%ssheet%d.xml"/>`, n, prefix, n)
 		fmt.Fprintf(&overrides, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`, n)
+	}
+	if _, ok := extra["xl/sharedStrings.xml"]; ok {
+		rels.WriteString(`<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>`)
+		overrides.WriteString(`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>`)
 	}
 	files := map[string]string{
 		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +

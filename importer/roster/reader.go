@@ -57,7 +57,7 @@ type Reader struct {
 	err       error
 }
 
-// Open opens a roster by its extension: .xlsx (streamed with excelize) or
+// Open opens a roster by its extension: .xlsx (streamed by sheet.go) or
 // .csv/.txt. .xls workbooks, password-protected workbooks (both are OLE2
 // compound files) and other extensions are refused with an error saying
 // what to do. The header row is read and mapped before Open returns.

@@ -76,6 +76,10 @@ func parseStyles(r io.Reader) (*styles, error) {
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
+			if depth != 0 {
+				line, _ := d.InputPos()
+				return nil, &xml.SyntaxError{Msg: "unexpected end of the part", Line: line}
+			}
 			break
 		}
 		if err != nil {

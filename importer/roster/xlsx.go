@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,47 +18,120 @@ import (
 )
 
 // Reading .xlsx, and the traps of PERF-NOTES.md:
-//   - Rows are streamed with excelize's Rows()+Columns(RawCellValue: true),
-//     never GetRows (which holds the whole sheet: ~900 MB at 1M rows). Raw
-//     values are 2.8× faster than formatted ones; dates are converted here
-//     (excelize.ExcelDateToTime with the workbook's 1904 flag).
-//   - excelize loads the whole shared-strings table into memory: a roster
-//     saved by Excel or WPS (shared strings) costs ~310 MB at 100k rows and
-//     ~3 GB at 1M. Memory, not speed, limits large Excel-saved rosters; CSV
-//     is the answer for those.
-//   - OpenFile unzips every part into memory except worksheets (and the
-//     shared strings) over UnzipXMLSizeLimit (16 MB of XML by default),
-//     which spill to a temporary file: ~640 MB of disk at 1M rows. Close
-//     removes it.
+//   - One reader, one pass: the worksheet part is inflated and scanned once
+//     by sheetScanner (sheet.go), which yields each row's cells with their
+//     type, style and value; excelize only writes workbooks (and checks
+//     this reader in the tests). No temporary file is written, except the
+//     shared strings of a huge table (sst.go), unlinked at once.
+//   - Excel and WPS put every text cell in the shared-strings table: it is
+//     read once, before the sheet, into a compact index (one byte arena
+//     and an offset a string), not excelize's ~310 MB at 100k rows.
+//   - The workbook's sheets, styles and 1904 flag are read once at Open
+//     (xmlscan.go, styles.go); a number whose format pads it with zeros or
+//     adds text reads as displayed, 010005 (numfmt.go). Dates are
+//     converted here (excelize.ExcelDateToTime with the 1904 flag).
 //   - <dimension ref=…> is never trusted for the row count (excelize's own
 //     writers leave it at A1).
-//   - excelize's Rows does not expose cell types and stops silently on
-//     damaged XML: sheetScanner (xmlscan.go) walks the same part in
-//     lockstep to type every cell and to check that no row was missed.
-//   - Raw values lose what number formats show: the cell formats and
-//     custom number formats of xl/styles.xml are read once at Open
-//     (styles.go, bounded), and a number whose format pads it with zeros
-//     or adds text reads as displayed, 010005 (numfmt.go).
+//   - Hostile files cost bounded memory and time: every byte inflated from
+//     the archive counts against inflateLimit (a multiple of the file's
+//     size), the shared strings against maxSharedStrings, a tag, a cell,
+//     a row against the bounds of sheet.go. A zip bomb is refused with a
+//     message that says so.
+
+// inflateLimit is how many bytes may be inflated from a workbook of size
+// bytes: a real sheet compresses 5–20 times, a generated one up to ~100;
+// a zip bomb 1000 times.
+func inflateLimit(size int64) int64 { return inflateBase + 200*size }
+
+// inflateBase is what any workbook may inflate to; a variable for the tests.
+var inflateBase int64 = 256 << 20
+
+// maxSharedStrings bounds the shared strings of a workbook of size bytes:
+// each distinct string costs at least a byte or two once compressed.
+func maxSharedStrings(size int64) int { return 1<<16 + int(2*size) }
+
+// errInflated: the archive inflated past inflateLimit.
+var errInflated = errors.New("inflated past the limit")
+
+// budget counts the bytes inflated from one workbook.
+type budget struct {
+	left, limit int64
+}
+
+// budgetReader reads a zip entry against the workbook's budget.
+type budgetReader struct {
+	rc io.ReadCloser
+	b  *budget
+}
+
+func (r budgetReader) Read(p []byte) (int, error) {
+	n, err := r.rc.Read(p)
+	r.b.left -= int64(n)
+	if r.b.left < 0 {
+		return n, errInflated
+	}
+	return n, err
+}
+
+func (r budgetReader) Close() error { return r.rc.Close() }
+
+// openPart opens a zip entry for reading against the budget, refusing at
+// once one whose header says it is larger than what is left.
+func (b *budget) openPart(f *zip.File) (io.ReadCloser, error) {
+	if f.UncompressedSize64 > uint64(b.left) {
+		return nil, errInflated
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	return budgetReader{rc: rc, b: b}, nil
+}
+
+// bombError is the message for a workbook that inflates past its limit.
+func bombError(size, limit int64) error {
+	return sentence(fmt.Sprintf("inflates to more than %d MB, %d times its own size of %s: it is damaged or a zip bomb, not a roster; "+
+		"open it in Excel or WPS and save it again", limit>>20, limit/max(size, 1), byteSize(size)), ErrCorrupt)
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
 
 // xlsxSource streams one sheet.
 type xlsxSource struct {
 	path, sheet string
-	file        *excelize.File
-	rows        *excelize.Rows
 	zr          *zip.ReadCloser
-	part        *zip.File
+	size        int64 // the file's size
+	budget      *budget
+	scan        *sheetScanner
+	sst         *sharedStrings
 	date1904    bool
 	styles      *styles // nil: every number reads as stored
 	warn        func(string)
 
 	headerLine int
-	line       int // number of the row last returned (excelize yields every row number)
-	scan       *sheetScanner
-	scanErr    error
-	cur        []scanCell // scanner cells of the row last returned, nil if unknown
-	curLine    int
-	hiddenOK   bool // the hidden-row warning was given
-	formOK     bool // the formula warning was given
+	line       int       // number of the row last returned
+	cur        xlsxRow   // the row last returned
+	ahead      []xlsxRow // rows read ahead by sample, not yet returned
+	aheadErr   error     // what ended the read-ahead, returned after ahead
+	hiddenOK   bool      // the hidden-row warning was given
+	formOK     bool      // the formula warning was given
+}
+
+// xlsxRow is one row of the sheet: its number, and its cells' values and
+// scanner view, by column.
+type xlsxRow struct {
+	line   int
+	hidden bool
+	vals   []string
+	cells  []scanCell
 }
 
 func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
@@ -68,78 +143,90 @@ func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
 	if err != nil {
 		return fail(sentence("is damaged or truncated (it is not a complete zip archive, as an .xlsx must be): copy it again, or open it in Excel or WPS and save it again", ErrCorrupt, err))
 	}
+	src := &xlsxSource{path: path, zr: zr, warn: r.warn}
 	ok := false
-	defer func() {
-		if !ok {
-			zr.Close()
-		}
-	}()
-	ix := newZipIndex(&zr.Reader)
-	sheets, stylesPart, err := inspectWorkbook(ix)
-	if err != nil {
-		return fail(newMsg(err.Error(), ErrCorrupt))
-	}
-	if len(sheets) == 0 {
-		return fail(sentence("has no sheet", ErrNoSheet, ErrEmpty))
-	}
-	si, err := chooseSheet(sheets, opts.Sheet, r.warn)
-	if err != nil {
-		return fail(err)
-	}
-	r.sheet = si.name
-	if si.part == "" {
-		return fail(newMsg(fmt.Sprintf("sheet %s has no worksheet part: the workbook is damaged", si.name), ErrCorrupt))
-	}
-
-	// excelize reads the styles part whole at OpenFile: bound it first.
-	var stylesFile *zip.File
-	if stylesPart != "" {
-		stylesFile = ix.get(stylesPart)
-	}
-	if stylesFile != nil && stylesFile.UncompressedSize64 > maxStylesSize {
-		return fail(sentence(fmt.Sprintf("has a styles part (%s) of %d MB, more than the %d MB a workbook's cell formats take: "+
-			"copy the roster's cells into a new workbook and save that, or save the roster as CSV",
-			stylesPart, stylesFile.UncompressedSize64>>20, maxStylesSize>>20), ErrCorrupt))
-	}
-
-	xf, err := excelize.OpenFile(path)
-	if err != nil {
-		if xf != nil {
-			xf.Close()
-		}
-		return fail(newMsg("the workbook cannot be read: "+err.Error()+"; open it in Excel or WPS and save it again", ErrCorrupt, err))
-	}
-	src := &xlsxSource{path: path, sheet: si.name, file: xf, zr: zr, part: ix.get(si.part), warn: r.warn}
-	if stylesFile != nil {
-		st, err := readStyles(stylesFile)
-		if err != nil {
-			r.warn(fmt.Sprintf("the workbook's number formats (%s) cannot be read: %v; numbers read as stored, "+
-				"so a card number shown as 010005 by a 000000 format reads 10005; open the file in Excel or WPS and save it again", stylesPart, err))
-		}
-		src.styles = st
-	}
-	r.src = src
 	defer func() {
 		if !ok {
 			src.close()
 		}
 	}()
-	props, err := xf.GetWorkbookProps()
-	if err != nil {
-		return fail(newMsg("the workbook cannot be read: "+err.Error(), ErrCorrupt, err))
+	if st, err := os.Stat(path); err == nil {
+		src.size = st.Size()
 	}
-	src.date1904 = props.Date1904 != nil && *props.Date1904
-	if src.rows, err = xf.Rows(si.name); err != nil {
+	src.budget = &budget{left: inflateLimit(src.size), limit: inflateLimit(src.size)}
+	ix := newZipIndex(&zr.Reader)
+	info, err := inspectWorkbook(ix)
+	if err != nil {
+		return fail(newMsg(err.Error(), ErrCorrupt))
+	}
+	if len(info.sheets) == 0 {
+		return fail(sentence("has no sheet", ErrNoSheet, ErrEmpty))
+	}
+	si, err := chooseSheet(info.sheets, opts.Sheet, r.warn)
+	if err != nil {
+		return fail(err)
+	}
+	r.sheet, src.sheet, src.date1904 = si.name, si.name, info.date1904
+	if si.part == "" {
+		return fail(newMsg(fmt.Sprintf("sheet %s has no worksheet part: the workbook is damaged", si.name), ErrCorrupt))
+	}
+	if info.stylesPart != "" {
+		if f := ix.get(info.stylesPart); f != nil {
+			if f.UncompressedSize64 > maxStylesSize {
+				return fail(sentence(fmt.Sprintf("has a styles part (%s) of %d MB, more than the %d MB a workbook's cell formats take: "+
+					"copy the roster's cells into a new workbook and save that, or save the roster as CSV",
+					info.stylesPart, f.UncompressedSize64>>20, maxStylesSize>>20), ErrCorrupt))
+			}
+			st, err := readStyles(f)
+			if err != nil {
+				return fail(newMsg("the workbook cannot be read: "+err.Error()+" in its cell formats ("+info.stylesPart+
+					"); open it in Excel or WPS and save it again", ErrCorrupt, err))
+			}
+			src.styles = st
+		}
+	}
+	if info.sharedStrings != "" {
+		if f := ix.get(info.sharedStrings); f != nil {
+			if err := src.readSharedStrings(f); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	rc, err := src.budget.openPart(ix.get(si.part))
+	if err != nil {
+		if errors.Is(err, errInflated) {
+			return fail(bombError(src.size, src.budget.limit))
+		}
 		return fail(newMsg(fmt.Sprintf("sheet %s cannot be read: %v", si.name, err), ErrCorrupt, err))
 	}
+	src.scan = newSheetScanner(rc, src.sst)
+	r.src = src
 	if err := r.readHeader(opts); err != nil {
 		return nil, err
 	}
-	if err := src.sample(r); err != nil {
-		return nil, &Error{Path: path, Sheet: si.name, Err: newMsg(err.Error(), ErrCorrupt, err)}
-	}
+	src.sample(r)
 	ok = true
 	return r, nil
+}
+
+// readSharedStrings reads the shared-strings table, bounded by the file's
+// size.
+func (x *xlsxSource) readSharedStrings(f *zip.File) error {
+	rc, err := x.budget.openPart(f)
+	if err == nil {
+		x.sst, err = readSharedStrings(rc, maxSharedStrings(x.size))
+		rc.Close()
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errInflated):
+		return bombError(x.size, x.budget.limit)
+	case errors.Is(err, errTooManyStrings):
+		return sentence(fmt.Sprintf("has more than %d shared strings for a file of %s, more than a real workbook of that size holds: "+
+			"it is damaged or hostile, not a roster; open it in Excel or WPS and save it again", maxSharedStrings(x.size), byteSize(x.size)), ErrCorrupt)
+	}
+	return newMsg("the workbook's shared strings ("+f.Name+") cannot be read: "+err.Error()+"; open it in Excel or WPS and save it again", ErrCorrupt, err)
 }
 
 // chooseSheet picks --sheet, or the first visible worksheet.
@@ -205,26 +292,23 @@ func chooseSheet(sheets []sheetInfo, want string, warn func(string)) (sheetInfo,
 	return sheets[pick], nil
 }
 
-// sample reads the cell types of the first data rows to set
-// Column.Numeric, and warns about identifier columns stored as numbers.
-func (x *xlsxSource) sample(r *Reader) error {
+// maxSampleRows and maxSampleBytes bound the rows sample reads ahead.
+const (
+	maxSampleRows  = 200
+	maxSampleBytes = 8 << 20
+)
+
+// sample reads the first data rows ahead, keeping them for next, and sets
+// Column.Numeric from their cell types; it warns about identifier columns
+// stored as numbers. The row read with the header (the one after a title
+// row that was not a header) counts too.
+func (x *xlsxSource) sample(r *Reader) {
 	x.headerLine = r.headerLine
-	const maxRows = 200
-	s, err := openSheetScanner(x.part)
-	if err != nil {
-		return err
-	}
-	defer s.close()
 	num := make([]int, len(r.columns))
 	str := make([]int, len(r.columns))
 	padded := make([]int, len(r.columns)) // numbers read through a padding format
-	rows := 0
-	for rows < maxRows && s.nextRow() {
-		if s.row <= r.headerLine || !rowHasValue(s.cells) {
-			continue
-		}
-		rows++
-		for i, c := range s.cells {
+	count := func(cells []scanCell) {
+		for i, c := range cells {
 			if i >= len(r.columns) || !c.value {
 				continue
 			}
@@ -240,8 +324,28 @@ func (x *xlsxSource) sample(r *Reader) error {
 			}
 		}
 	}
-	// A damaged sheet is reported by finish, after the rows that can be
-	// read: the sample only sets Column.Numeric.
+	rows, bytes := 0, 0
+	x.cur = x.cur.keep() // the row read with the header, converted later
+	if r.pendVals != nil && x.cur.line > r.headerLine && rowHasValue(x.cur.cells) {
+		count(x.cur.cells)
+		rows++
+	}
+	for rows < maxSampleRows && bytes < maxSampleBytes {
+		row, err := x.scanRow()
+		if err != nil {
+			x.aheadErr = err
+			break
+		}
+		x.ahead = append(x.ahead, row.keep())
+		for _, v := range row.vals {
+			bytes += len(v)
+		}
+		if row.line <= r.headerLine || !rowHasValue(row.cells) {
+			continue
+		}
+		count(row.cells)
+		rows++
+	}
 	for i := range r.columns {
 		c := &r.columns[i]
 		// Padded numbers read as the text they show: their zeros are not
@@ -261,63 +365,83 @@ func (x *xlsxSource) sample(r *Reader) error {
 			r.warn(fmt.Sprintf("column %s is stored as numbers in Excel: an 18-digit ID number keeps only 15 digits; format it as Text and type the numbers again", c.describe()))
 		}
 	}
-	return nil
+}
+
+// scanRow reads the next row from the scanner, copied; io.EOF after the
+// last; any other error is fatal and locates the row.
+func (x *xlsxSource) scanRow() (xlsxRow, error) {
+	s := x.scan
+	last := x.line
+	if n := len(x.ahead); n > 0 {
+		last = x.ahead[n-1].line
+	}
+	if !s.nextRow() {
+		if s.err == nil {
+			return xlsxRow{}, io.EOF
+		}
+		row := s.row
+		if row <= last {
+			row = last + 1
+		}
+		return xlsxRow{}, x.scanError(row, s.err)
+	}
+	return xlsxRow{line: s.row, hidden: s.hidden, vals: s.vals, cells: s.cells}, nil
+}
+
+// keep copies a row out of the scanner's buffers, which the next row reuses.
+func (r xlsxRow) keep() xlsxRow {
+	r.vals, r.cells = slices.Clone(r.vals), slices.Clone(r.cells)
+	return r
+}
+
+// scanError is the error of a sheet that cannot be read past row.
+func (x *xlsxSource) scanError(row int, err error) error {
+	if errors.Is(err, errInflated) {
+		return &Error{Path: x.path, Sheet: x.sheet, Row: row, Err: bombError(x.size, x.budget.limit)}
+	}
+	msg := "the sheet XML is damaged: " + err.Error() + "; open the file in Excel or WPS and save it again"
+	if err.Error() == errTruncated.Error() {
+		msg = err.Error() + "; copy it again, or open it in Excel or WPS and save it again"
+	}
+	return &Error{Path: x.path, Sheet: x.sheet, Row: row, Err: newMsg(msg, ErrCorrupt, err)}
 }
 
 func (x *xlsxSource) next() (int, []string, error) {
-	if !x.rows.Next() {
-		if err := x.rows.Error(); err != nil {
-			return 0, nil, &Error{Path: x.path, Sheet: x.sheet, Row: x.line + 1, Err: newMsg(err.Error(), ErrCorrupt, err)}
-		}
-		return 0, nil, io.EOF
-	}
-	x.line++
-	vals, err := x.rows.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		return x.line, nil, &Error{Path: x.path, Sheet: x.sheet, Row: x.line, Err: newMsg(err.Error(), ErrCorrupt, err)}
-	}
-	x.cur, x.curLine = nil, 0
-	if len(vals) > 0 {
-		x.typeRow(vals)
-		if x.scan != nil && x.scan.err != nil {
-			// The XML broke inside this row: excelize returns what it got
-			// of it, which is not the row the user typed.
-			return x.line, nil, &Error{Path: x.path, Sheet: x.sheet, Row: x.line, Err: newMsg(x.scan.err.Error()+"; open the file in Excel or WPS and save it again", ErrCorrupt, x.scan.err)}
-		}
-		if !x.hiddenOK && x.rows.GetRowOpts().Hidden && !isBlankRow(vals) {
-			x.hiddenOK = true
-			x.warn(fmt.Sprintf("row %d is hidden in Excel: hidden rows are imported too", x.line))
+	var row xlsxRow
+	switch {
+	case len(x.ahead) > 0:
+		row = x.ahead[0]
+		x.ahead = x.ahead[1:]
+	case x.aheadErr != nil:
+		return 0, nil, x.aheadErr
+	default:
+		var err error
+		if row, err = x.scanRow(); err != nil {
+			return 0, nil, err
 		}
 	}
-	return x.line, vals, nil
-}
-
-// typeRow fetches the scanner's view of the current row.
-func (x *xlsxSource) typeRow(vals []string) {
-	if x.scan == nil && x.scanErr == nil {
-		x.scan, x.scanErr = openSheetScanner(x.part)
+	x.cur, x.line = row, row.line
+	if !x.hiddenOK && row.hidden && !isBlankRow(row.vals) {
+		x.hiddenOK = true
+		x.warn(fmt.Sprintf("row %d is hidden in Excel: hidden rows are imported too", row.line))
 	}
-	if x.scan == nil {
-		return
-	}
-	x.cur, x.curLine = x.scan.lookup(x.line), x.line
-	if x.formOK {
-		return
-	}
-	for i, c := range x.cur {
-		if c.formula && !c.value {
-			x.formOK = true
-			x.warn(fmt.Sprintf("cell %s%d holds a formula with no saved result (the workbook was written by a program and never saved by Excel): it reads as empty; open the file in Excel or WPS and save it", columnLetter(i), x.line))
-			break
+	if !x.formOK {
+		for i, c := range row.cells {
+			if c.formula && !c.value {
+				x.formOK = true
+				x.warn(fmt.Sprintf("cell %s%d holds a formula with no saved result (the workbook was written by a program and never saved by Excel): it reads as empty; open the file in Excel or WPS and save it", columnLetter(i), row.line))
+				break
+			}
 		}
 	}
+	return row.line, row.vals, nil
 }
 
 func (x *xlsxSource) cell(c *Column, v string) validate.Cell {
 	t := ctNone // unknown
 	style := uint32(0)
-	if x.curLine == x.line && c.Index < len(x.cur) {
-		t, style = x.cur[c.Index].t, x.cur[c.Index].style
+	if c.Index < len(x.cur.cells) {
+		t, style = x.cur.cells[c.Index].t, x.cur.cells[c.Index].style
 	}
 	switch t {
 	case ctString:
@@ -449,17 +573,8 @@ func parseISODate(v string) (time.Time, bool) {
 }
 
 func (x *xlsxSource) finish() error {
-	if x.scan == nil {
-		if x.scanErr != nil {
-			return &Error{Path: x.path, Sheet: x.sheet, Err: newMsg(x.scanErr.Error(), ErrCorrupt, x.scanErr)}
-		}
-		var err error
-		if x.scan, err = openSheetScanner(x.part); err != nil {
-			return &Error{Path: x.path, Sheet: x.sheet, Err: newMsg(err.Error(), ErrCorrupt, err)}
-		}
-	}
-	if err := x.scan.drain(x.line); err != nil {
-		return &Error{Path: x.path, Sheet: x.sheet, Row: x.line, Err: newMsg(err.Error()+"; open the file in Excel or WPS and save it again", ErrCorrupt, err)}
+	if err := x.scan.drain(); err != nil {
+		return x.scanError(x.line+1, err)
 	}
 	x.mergeWarnings()
 	return nil
@@ -495,14 +610,11 @@ func (x *xlsxSource) close() error {
 	var errs []error
 	if x.scan != nil {
 		errs = append(errs, x.scan.close())
+		x.scan = nil
 	}
-	if x.rows != nil {
-		errs = append(errs, x.rows.Close())
-		x.rows = nil
-	}
-	if x.file != nil {
-		errs = append(errs, x.file.Close())
-		x.file = nil
+	if x.sst != nil {
+		errs = append(errs, x.sst.close())
+		x.sst = nil
 	}
 	if x.zr != nil {
 		errs = append(errs, x.zr.Close())

@@ -2,7 +2,6 @@ package roster
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -13,21 +12,11 @@ import (
 	"strings"
 )
 
-// This file reads what excelize's streaming Rows API does not expose: the
-// type of each cell (number, string, error…), its style and the sheet's
-// structure. It works on the zip directly:
-//   - inspectWorkbook resolves sheets, and the styles part, to their parts
-//     through _rels/.rels → xl/workbook.xml → xl/_rels/workbook.xml.rels,
-//     with absolute ("/xl/worksheets/sheet1.xml") and relative targets;
-//   - sheetScanner walks a worksheet part tag by tag. It does not decode
-//     values (excelize does); it only reads the r, t and s attributes of
-//     <row> and <c> and notes <f>, <v> and <is>, so it runs at close to
-//     inflate speed (PERF-NOTES: encoding/xml is ~20× slower than
-//     inflating). It is used twice: to sample the first rows for
-//     Column.Numeric at Open, and in lockstep with excelize to type every
-//     cell, with its style, and to check at the end that excelize saw
-//     every row (excelize's Rows stops silently on malformed or truncated
-//     XML).
+// This file reads the workbook's structure on the zip directly:
+// inspectWorkbook resolves sheets, and the styles and shared-strings
+// parts, through _rels/.rels → xl/workbook.xml → xl/_rels/workbook.xml.rels,
+// with absolute ("/xl/worksheets/sheet1.xml") and relative targets, and
+// reads the 1904 flag; sheet.go streams a worksheet's cells.
 //
 // It never trusts <dimension ref=…>: writers such as excelize leave it at
 // A1, and readers that trust it see no rows.
@@ -109,6 +98,9 @@ type xmlRels struct {
 }
 
 type xmlWorkbook struct {
+	Pr struct {
+		Date1904 string `xml:"date1904,attr"`
+	} `xml:"workbookPr"`
 	Sheets []struct {
 		Name  string `xml:"name,attr"`
 		State string `xml:"state,attr"`
@@ -133,9 +125,23 @@ func relsPath(part string) string {
 	return path.Join(path.Dir(part), "_rels", path.Base(part)+".rels")
 }
 
-// inspectWorkbook lists the sheets and the parts that hold them, and finds
-// the styles part ("" when the workbook has none).
-func inspectWorkbook(ix zipIndex) (sheets []sheetInfo, stylesPart string, err error) {
+// workbookInfo is what the workbook part and its relationships say, read
+// once at Open.
+type workbookInfo struct {
+	sheets        []sheetInfo
+	stylesPart    string // "" when the workbook has none
+	sharedStrings string // "" when the workbook has none
+	date1904      bool
+}
+
+// inspectWorkbook lists the sheets and the parts that hold them, finds the
+// styles and shared-strings parts, and reads the 1904 flag.
+func inspectWorkbook(ix zipIndex) (info workbookInfo, err error) {
+	info.sheets, info.stylesPart, info.sharedStrings, info.date1904, err = inspectParts(ix)
+	return info, err
+}
+
+func inspectParts(ix zipIndex) (sheets []sheetInfo, stylesPart, sstPart string, date1904 bool, err error) {
 	wbPart := ""
 	if b, err := ix.readPart("_rels/.rels", 1<<20); err == nil {
 		var rels xmlRels
@@ -152,21 +158,22 @@ func inspectWorkbook(ix zipIndex) (sheets []sheetInfo, stylesPart string, err er
 		wbPart = "xl/workbook.xml"
 	}
 	if ix.get(wbPart) == nil {
-		return nil, "", errors.New("it is a zip archive but not an Excel workbook (it has no xl/workbook.xml)")
+		return nil, "", "", false, errors.New("it is a zip archive but not an Excel workbook (it has no xl/workbook.xml)")
 	}
 	b, err := ix.readPart(wbPart, 64<<20)
 	if err != nil {
-		return nil, "", fmt.Errorf("reading %s: %w", wbPart, err)
+		return nil, "", "", false, fmt.Errorf("reading %s: %w", wbPart, err)
 	}
 	var wb xmlWorkbook
 	if err := xml.Unmarshal(b, &wb); err != nil {
-		return nil, "", fmt.Errorf("%s is damaged: %w", wbPart, err)
+		return nil, "", "", false, fmt.Errorf("%s is damaged: %w", wbPart, err)
 	}
+	date1904 = wb.Pr.Date1904 == "1" || strings.EqualFold(wb.Pr.Date1904, "true")
 	targets := map[string][2]string{} // id → target part, type
 	if b, err := ix.readPart(relsPath(wbPart), 16<<20); err == nil {
 		var rels xmlRels
 		if err := xml.Unmarshal(b, &rels); err != nil {
-			return nil, "", fmt.Errorf("%s is damaged: %w", relsPath(wbPart), err)
+			return nil, "", "", false, fmt.Errorf("%s is damaged: %w", relsPath(wbPart), err)
 		}
 		for _, r := range rels.Rels {
 			if strings.EqualFold(r.Mode, "External") {
@@ -176,6 +183,15 @@ func inspectWorkbook(ix zipIndex) (sheets []sheetInfo, stylesPart string, err er
 			if stylesPart == "" && strings.HasSuffix(r.Type, "/styles") {
 				stylesPart = resolveTarget(wbPart, r.Target)
 			}
+			if sstPart == "" && strings.HasSuffix(r.Type, "/sharedStrings") {
+				sstPart = resolveTarget(wbPart, r.Target)
+			}
+		}
+	}
+	if sstPart == "" || ix.get(sstPart) == nil {
+		sstPart = path.Join(path.Dir(wbPart), "sharedStrings.xml")
+		if ix.get(sstPart) == nil {
+			sstPart = ""
 		}
 	}
 	if stylesPart == "" || ix.get(stylesPart) == nil {
@@ -204,90 +220,7 @@ func inspectWorkbook(ix zipIndex) (sheets []sheetInfo, stylesPart string, err er
 		}
 		sheets = append(sheets, si)
 	}
-	return sheets, stylesPart, nil
-}
-
-// tagScanner yields the tags of an XML stream, skipping text, comments,
-// CDATA sections and processing instructions.
-type tagScanner struct {
-	br  *bufio.Reader
-	acc []byte
-}
-
-func newTagScanner(r io.Reader) *tagScanner {
-	return &tagScanner{br: bufio.NewReaderSize(r, 64<<10)}
-}
-
-// next returns the bytes between '<' and '>' of the next tag; they are
-// valid until the next call. io.EOF at the end of the stream;
-// io.ErrUnexpectedEOF inside a tag.
-func (t *tagScanner) next() ([]byte, error) {
-	for {
-		for {
-			_, err := t.br.ReadSlice('<')
-			if err == nil {
-				break
-			}
-			if err != bufio.ErrBufferFull {
-				return nil, err
-			}
-		}
-		tag, err := t.readTo('>')
-		if err != nil {
-			return nil, err
-		}
-		if len(tag) > 0 && (tag[0] == '!' || tag[0] == '?') {
-			var term []byte
-			switch {
-			case bytes.HasPrefix(tag, []byte("!--")):
-				term = []byte("--")
-			case bytes.HasPrefix(tag, []byte("![CDATA[")):
-				term = []byte("]]")
-			case tag[0] == '?':
-				term = []byte("?")
-			}
-			if term == nil || bytes.HasSuffix(tag, term) {
-				continue
-			}
-			// The '>' found was inside the comment or CDATA: read on until
-			// one that follows term. Only the last bytes matter.
-			tail := append([]byte(nil), tag[max(0, len(tag)-2):]...)
-			for {
-				tail = append(tail, '>')
-				more, err := t.readTo('>')
-				if err != nil {
-					return nil, err
-				}
-				tail = append(tail, more...)
-				if bytes.HasSuffix(tail, term) {
-					break
-				}
-				tail = append(tail[:0], tail[max(0, len(tail)-2):]...)
-			}
-			continue
-		}
-		return tag, nil
-	}
-}
-
-// readTo reads up to and including delim and returns the bytes before it.
-func (t *tagScanner) readTo(delim byte) ([]byte, error) {
-	b, err := t.br.ReadSlice(delim)
-	if err == bufio.ErrBufferFull {
-		t.acc = append(t.acc[:0], b...)
-		for err == bufio.ErrBufferFull {
-			b, err = t.br.ReadSlice(delim)
-			t.acc = append(t.acc, b...)
-		}
-		b = t.acc
-	}
-	if err == io.EOF {
-		return nil, io.ErrUnexpectedEOF
-	}
-	if err != nil {
-		return nil, err
-	}
-	return b[:len(b)-1], nil
+	return sheets, stylesPart, sstPart, date1904, nil
 }
 
 // parseTag splits a tag into its local name and attributes.
@@ -300,16 +233,23 @@ func parseTag(tag []byte) (local []byte, end, selfClose bool, attrs []byte) {
 		selfClose = true
 		tag = tag[:n-1]
 	}
-	i := bytes.IndexAny(tag, " \t\r\n")
 	name := tag
-	if i >= 0 {
-		name, attrs = tag[:i], tag[i:]
+	for i, c := range tag {
+		if isXMLSpace(c) {
+			name, attrs = tag[:i], tag[i:]
+			break
+		}
 	}
-	if j := bytes.IndexByte(name, ':'); j >= 0 {
-		name = name[j+1:]
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == ':' {
+			name = name[i+1:]
+			break
+		}
 	}
 	return name, end, selfClose, attrs
 }
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // attr returns the value of the attribute with the given (unprefixed)
 // name.
@@ -351,22 +291,34 @@ func cellAttrs(attrs []byte) (r, t, s []byte) {
 // nextAttr splits the first attribute off a tag's attributes; ok is false
 // at their end or where they are malformed.
 func nextAttr(attrs []byte) (key, val, rest []byte, ok bool) {
-	attrs = bytes.TrimLeft(attrs, " \t\r\n")
-	eq := bytes.IndexByte(attrs, '=')
-	if eq < 0 {
+	i := 0
+	for i < len(attrs) && isXMLSpace(attrs[i]) {
+		i++
+	}
+	start := i
+	for i < len(attrs) && attrs[i] != '=' {
+		i++
+	}
+	if i == len(attrs) {
 		return nil, nil, nil, false
 	}
-	key = bytes.TrimSpace(attrs[:eq])
-	rest = bytes.TrimLeft(attrs[eq+1:], " \t\r\n")
-	if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+	key = attrs[start:i]
+	for len(key) > 0 && isXMLSpace(key[len(key)-1]) {
+		key = key[:len(key)-1]
+	}
+	i++
+	for i < len(attrs) && isXMLSpace(attrs[i]) {
+		i++
+	}
+	if i == len(attrs) || (attrs[i] != '"' && attrs[i] != '\'') {
 		return nil, nil, nil, false
 	}
-	q := rest[0]
-	close := bytes.IndexByte(rest[1:], q)
-	if close < 0 {
+	q := attrs[i]
+	end := bytes.IndexByte(attrs[i+1:], q)
+	if end < 0 {
 		return nil, nil, nil, false
 	}
-	return key, rest[1 : 1+close], rest[close+2:], true
+	return key, attrs[i+1 : i+1+end], attrs[i+2+end:], true
 }
 
 // styleIndex reads an s attribute; 0 (the default format) when it is
@@ -415,221 +367,4 @@ func atoiBytes(b []byte) int {
 		return 0
 	}
 	return n
-}
-
-// sheetScanner walks the rows of one worksheet part.
-type sheetScanner struct {
-	rc    io.ReadCloser
-	ts    *tagScanner
-	state int // 0 before <sheetData>, 1 inside, 2 after, 3 end of stream
-
-	row   int        // number of the row held
-	cells []scanCell // its cells, index = column-1
-	have  bool       // row/cells hold a row not yet passed
-
-	merges []string // mergeCell refs seen after sheetData (first few)
-	nMerge int
-	err    error
-}
-
-func openSheetScanner(f *zip.File) (*sheetScanner, error) {
-	rc, err := f.Open()
-	if err != nil {
-		return nil, err
-	}
-	return &sheetScanner{rc: rc, ts: newTagScanner(rc)}, nil
-}
-
-func (s *sheetScanner) close() error {
-	if s.rc == nil {
-		return nil
-	}
-	err := s.rc.Close()
-	s.rc = nil
-	return err
-}
-
-// lookup returns the cells of row line, or nil when the sheet XML has no
-// such row (or the scanner failed: see err). Lines must not decrease
-// between calls.
-func (s *sheetScanner) lookup(line int) []scanCell {
-	for {
-		if s.have {
-			if s.row == line {
-				return s.cells
-			}
-			if s.row > line {
-				return nil
-			}
-		}
-		if !s.nextRow() {
-			return nil
-		}
-	}
-}
-
-// nextRow reads the next <row> of sheetData; false at its end or on error.
-func (s *sheetScanner) nextRow() bool {
-	s.have = false
-	if s.err != nil || s.state >= 2 {
-		return false
-	}
-	for {
-		tag, err := s.ts.next()
-		if err != nil {
-			s.fail(err)
-			return false
-		}
-		name, end, self, attrs := parseTag(tag)
-		switch s.state {
-		case 0:
-			if !end && string(name) == "sheetData" {
-				s.state = 1
-				if self {
-					s.state = 2
-					return false
-				}
-			}
-		case 1:
-			if end && string(name) == "sheetData" {
-				s.state = 2
-				return false
-			}
-			if !end && string(name) == "row" {
-				r := 0
-				if v, ok := attr(attrs, "r"); ok {
-					r = atoiBytes(v)
-				}
-				if r <= 0 {
-					r = s.row + 1
-				}
-				s.row, s.cells, s.have = r, s.cells[:0], true
-				if self {
-					return true
-				}
-				return s.readCells()
-			}
-		}
-	}
-}
-
-// readCells reads the <c> elements of the current row up to </row>.
-func (s *sheetScanner) readCells() bool {
-	col := 0
-	var cur *scanCell
-	for {
-		tag, err := s.ts.next()
-		if err != nil {
-			s.fail(err)
-			return false
-		}
-		name, end, self, attrs := parseTag(tag)
-		switch string(name) {
-		case "row":
-			if end {
-				return true
-			}
-		case "c":
-			if end {
-				cur = nil
-				continue
-			}
-			ref, typ, style := cellAttrs(attrs)
-			c := 0
-			if ref != nil {
-				c, _ = cellRef(ref)
-			}
-			if c <= 0 {
-				c = col + 1
-			}
-			col = c
-			if c > 16384 {
-				cur = nil
-				continue
-			}
-			for len(s.cells) < c {
-				s.cells = append(s.cells, scanCell{})
-			}
-			cur = &s.cells[c-1]
-			*cur = scanCell{t: ctNumber, style: styleIndex(style)}
-			if typ != nil {
-				switch string(typ) {
-				case "s", "str", "inlineStr":
-					cur.t = ctString
-				case "b":
-					cur.t = ctBool
-				case "e":
-					cur.t = ctError
-				case "d":
-					cur.t = ctDate
-				}
-			}
-			if self {
-				cur = nil
-			}
-		case "f":
-			if cur != nil && !end {
-				cur.formula = true
-			}
-		case "v", "is":
-			if cur != nil && !end {
-				cur.value = true
-			}
-		}
-	}
-}
-
-// fail records a read error; io.EOF before </sheetData> is a truncation.
-func (s *sheetScanner) fail(err error) {
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		if s.state < 2 {
-			s.err = errors.New("the sheet XML ends abruptly (the file is truncated)")
-		}
-		s.state = 3
-		return
-	}
-	s.err = err
-	s.state = 3
-}
-
-// drain reads the rest of the part: the rows excelize did not yield (there
-// should be none with values), then the merged-cell ranges.
-func (s *sheetScanner) drain(lastLine int) error {
-	if s.have && s.row > lastLine && rowHasValue(s.cells) {
-		return fmt.Errorf("the sheet XML is damaged near row %d: the rows after it could not be read", lastLine)
-	}
-	for s.nextRow() {
-		if s.row > lastLine && rowHasValue(s.cells) {
-			return fmt.Errorf("the sheet XML is damaged near row %d: the rows after it could not be read", lastLine)
-		}
-	}
-	if s.err != nil {
-		return s.err
-	}
-	for s.state == 2 {
-		tag, err := s.ts.next()
-		if err != nil {
-			s.state = 3
-			break
-		}
-		name, end, _, attrs := parseTag(tag)
-		if !end && string(name) == "mergeCell" {
-			if v, ok := attr(attrs, "ref"); ok {
-				s.nMerge++
-				if len(s.merges) < 64 {
-					s.merges = append(s.merges, string(v))
-				}
-			}
-		}
-	}
-	return nil
-}
-
-func rowHasValue(cells []scanCell) bool {
-	for _, c := range cells {
-		if c.value {
-			return true
-		}
-	}
-	return false
 }
