@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
+	"runtime"
 )
 
 // dupTracker remembers where each card number, in-card code and phone was
@@ -11,17 +12,18 @@ import (
 // a run that grows with its rows. A value is kept as a fixed-size 64-bit
 // key, a hash of (field, value), in an open-addressing table of two flat
 // arrays (keys and first positions, 12 bytes a slot, filled to at most
-// 80 %, grown by half), which the garbage collector never scans. A
-// position is an ordinal into a log of row numbers (4 bytes a row) and
-// the run of sources they belong to. A million rows with all three fields
-// cost about 50 MB. Two different values share a key with odds of about
-// 1 in 4 million for 3 million values, an error that would show as a
-// false duplicate, never as a missed one.
+// 80 %, grown by half). The table is split in 64 shards by the key's top
+// bits, so that growing one never holds two copies of the whole; large
+// shards live outside the Go heap (offheap.go), which the garbage
+// collector neither scans nor counts when it decides how large the heap
+// may grow. A position is an ordinal into a log of row numbers (4 bytes a
+// row) and the run of sources they belong to. A million rows with all
+// three fields cost about 50 MB. Two different values share a key with
+// odds of about 1 in 4 million for 3 million values, an error that would
+// show as a false duplicate, never as a missed one.
 type dupTracker struct {
-	seed maphash.Seed
-	keys []uint64 // 0: empty slot
-	ords []uint32 // ordinal of the value's first position, by slot
-	n    int      // filled slots
+	seed   maphash.Seed
+	shards *[dupShards]dupShard
 
 	rows []uint32 // row number of each ordinal
 	runs []srcRun // where each source's ordinals start, in run order
@@ -35,23 +37,39 @@ type dupTracker struct {
 	index   map[string]uint32 // source name → index
 }
 
+const (
+	dupShardBits = 6
+	dupShards    = 1 << dupShardBits
+	dupMinSlots  = 64
+	dupMaxLoad   = 0.8
+)
+
+// dupShard is one shard of the table.
+type dupShard struct {
+	keys []uint64 // 0: empty slot
+	ords []uint32 // ordinal of the value's first position, by slot
+	n    int      // filled slots
+	mem  offheap  // where keys and ords live when outside the heap
+}
+
 // srcRun says that the ordinals from first on belong to source src.
 type srcRun struct {
 	first, src uint32
 }
 
-const (
-	dupMinSlots = 1 << 10
-	dupMaxLoad  = 0.8
-)
-
 func newDupTracker() *dupTracker {
-	return &dupTracker{
-		seed:  maphash.MakeSeed(),
-		keys:  make([]uint64, dupMinSlots),
-		ords:  make([]uint32, dupMinSlots),
-		index: make(map[string]uint32),
+	d := &dupTracker{
+		seed:   maphash.MakeSeed(),
+		shards: new([dupShards]dupShard),
+		index:  make(map[string]uint32),
 	}
+	// Free the shards kept outside the heap once the tracker is garbage.
+	runtime.AddCleanup(d, func(s *[dupShards]dupShard) {
+		for i := range s {
+			s[i].mem.free()
+		}
+	}, d.shards)
+	return d
 }
 
 // fieldSalt separates the fields' values: the same text as a card number
@@ -102,29 +120,34 @@ func (d *dupTracker) see(f Field, value string, pos uint64) (uint64, bool) {
 	if key == 0 {
 		key = 1
 	}
-	i := d.slot(key)
-	if d.keys[i] == key {
-		first := uint64(d.ords[i])
+	sh := &d.shards[key>>(64-dupShardBits)]
+	if sh.keys == nil {
+		sh.resize(dupMinSlots)
+	}
+	i := sh.slot(key)
+	if sh.keys[i] == key {
+		first := uint64(sh.ords[i])
 		// The same row checked again is no duplicate.
 		fs, fr := d.where(first)
 		ps, pr := d.where(pos)
 		return first, fr != pr || fs != ps
 	}
-	if float64(d.n+1) > dupMaxLoad*float64(len(d.keys)) {
-		d.grow()
-		i = d.slot(key)
+	if float64(sh.n+1) > dupMaxLoad*float64(len(sh.keys)) {
+		sh.resize(len(sh.keys) + len(sh.keys)/2)
+		i = sh.slot(key)
 	}
-	d.keys[i], d.ords[i] = key, uint32(pos)
-	d.n++
+	sh.keys[i], sh.ords[i] = key, uint32(pos)
+	sh.n++
 	return 0, false
 }
 
 // slot returns the slot holding key, or the empty one where it goes.
-func (d *dupTracker) slot(key uint64) int {
-	n := uint64(len(d.keys))
-	i, _ := bits.Mul64(key, n) // key scaled to [0, n)
+func (sh *dupShard) slot(key uint64) int {
+	n := uint64(len(sh.keys))
+	// The top bits chose the shard: scale the others to [0, n).
+	i, _ := bits.Mul64(key<<dupShardBits, n)
 	for {
-		if k := d.keys[i]; k == key || k == 0 {
+		if k := sh.keys[i]; k == key || k == 0 {
 			return int(i)
 		}
 		if i++; i == n {
@@ -133,17 +156,17 @@ func (d *dupTracker) slot(key uint64) int {
 	}
 }
 
-// grow makes the table half as large again and places every key anew.
-func (d *dupTracker) grow() {
-	keys, ords := d.keys, d.ords
-	size := len(keys) + len(keys)/2
-	d.keys, d.ords = make([]uint64, size), make([]uint32, size)
+// resize gives the shard size slots and places every key anew.
+func (sh *dupShard) resize(size int) {
+	keys, ords, mem := sh.keys, sh.ords, sh.mem
+	sh.keys, sh.ords, sh.mem = allocSlots(size)
 	for i, k := range keys {
 		if k != 0 {
-			j := d.slot(k)
-			d.keys[j], d.ords[j] = k, ords[i]
+			j := sh.slot(k)
+			sh.keys[j], sh.ords[j] = k, ords[i]
 		}
 	}
+	mem.free()
 }
 
 // where unpacks a position: `row 17 of roster.xlsx:Sheet1`.

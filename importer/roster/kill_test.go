@@ -117,7 +117,7 @@ func TestHelperSlowRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x := r.src.(*xlsxSource); x.sst == nil || x.sst.file == nil {
+	if x := r.src.(*xlsxSource); x.sst == nil || x.sst.arenaF == nil {
 		t.Fatal("the shared strings did not spill")
 	}
 	for i := 0; ; i++ {

@@ -2,6 +2,7 @@ package roster
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"io"
 	"math"
@@ -13,24 +14,26 @@ import (
 // one byte arena, and the offset where each starts (4 bytes a string).
 // Excel and WPS put every text cell there, so at a million rows it holds
 // millions of strings; excelize keeps them as Go strings in structs,
-// ~300 MB at 100k rows. The arena stays in memory up to spillBytes; beyond,
-// it is written to a temporary file that is unlinked as soon as it is
-// created (removed by the system even if the run is killed), and strings
-// are read back with ReadAt. It is read once, before the sheet, and only
-// read after.
+// ~300 MB at 100k rows. Up to spillBytes the index stays in memory;
+// beyond, the arena and the offsets go to two temporary files that are
+// unlinked as soon as they are created (removed by the system even if the
+// run is killed) and are read back through a small block cache: a sheet
+// refers to its strings nearly in table order, so memory stays flat at any
+// row count. It is read once, before the sheet, and only read after.
 type sharedStrings struct {
-	off   []uint32 // off[i] is where string i starts; off[len-1] the end
-	arena []byte   // nil once spilled
-	file  *os.File // the spilled arena, already unlinked
-	name  string   // its name, when the system could not unlink an open file
-	w     *bufio.Writer
+	off   []uint32 // in memory: off[i] is where string i starts, off[n] the end
+	arena []byte
+	n     int   // strings
 	size  int64 // bytes in the arena
-	rbuf  []byte
+
+	// spilled: the arena and the offsets (little-endian uint32) on disk.
+	arenaF, offF *blockFile
+	buf          []byte
 }
 
-// spillBytes is the arena size beyond which it goes to a temporary file.
-// A variable for the tests.
-var spillBytes int64 = 64 << 20
+// spillBytes is the size of the in-memory index (arena and offsets)
+// beyond which it goes to temporary files. A variable for the tests.
+var spillBytes int64 = 16 << 20
 
 var errTooManyStrings = errors.New("too many shared strings")
 
@@ -54,7 +57,7 @@ func readSharedStrings(r io.Reader, maxCount int) (*sharedStrings, error) {
 		if end || string(name) != "si" {
 			continue
 		}
-		if s.len() >= maxCount {
+		if s.n >= maxCount {
 			s.close()
 			return nil, errTooManyStrings
 		}
@@ -70,81 +73,192 @@ func readSharedStrings(r io.Reader, maxCount int) (*sharedStrings, error) {
 			return nil, err
 		}
 	}
-	if s.w != nil {
-		if err := s.w.Flush(); err != nil {
-			s.close()
-			return nil, err
+	if s.arenaF != nil {
+		for _, f := range []*blockFile{s.arenaF, s.offF} {
+			if err := f.flush(); err != nil {
+				s.close()
+				return nil, err
+			}
 		}
-		s.w = nil
 	}
 	return s, nil
 }
 
-func (s *sharedStrings) len() int { return len(s.off) - 1 }
+func (s *sharedStrings) len() int { return s.n }
 
 func (s *sharedStrings) add(b []byte) error {
 	if s.size+int64(len(b)) > math.MaxUint32 {
 		return errors.New("the shared strings hold more than 4 GB of text")
 	}
-	if s.file == nil && s.size+int64(len(b)) > spillBytes {
+	if s.arenaF == nil && int64(len(s.arena)+len(b))+4*int64(len(s.off)) > spillBytes {
 		if err := s.spill(); err != nil {
 			return err
 		}
 	}
-	if s.file != nil {
-		if _, err := s.w.Write(b); err != nil {
-			return err
-		}
-	} else {
-		s.arena = append(s.arena, b...)
-	}
 	s.size += int64(len(b))
-	s.off = append(s.off, uint32(s.size))
-	return nil
+	s.n++
+	if s.arenaF == nil {
+		s.arena = append(s.arena, b...)
+		s.off = append(s.off, uint32(s.size))
+		return nil
+	}
+	if err := s.arenaF.write(b); err != nil {
+		return err
+	}
+	var o [4]byte
+	binary.LittleEndian.PutUint32(o[:], uint32(s.size))
+	return s.offF.write(o[:])
 }
 
-// spill moves the arena to a temporary file, unlinked at once.
+// spill moves the index to temporary files, unlinked at once.
 func (s *sharedStrings) spill() error {
-	f, err := os.CreateTemp("", "cardimport-strings-*")
-	if err != nil {
+	var err error
+	if s.arenaF, err = newBlockFile(); err != nil {
 		return err
 	}
-	if err := os.Remove(f.Name()); err != nil {
-		s.name = f.Name() // Windows: removed by close
-	}
-	s.file = f
-	s.w = bufio.NewWriterSize(f, 1<<20)
-	if _, err := s.w.Write(s.arena); err != nil {
+	if s.offF, err = newBlockFile(); err != nil {
 		return err
 	}
-	s.arena = nil
+	if err := s.arenaF.write(s.arena); err != nil {
+		return err
+	}
+	var o [4]byte
+	for _, v := range s.off {
+		binary.LittleEndian.PutUint32(o[:], v)
+		if err := s.offF.write(o[:]); err != nil {
+			return err
+		}
+	}
+	s.arena, s.off = nil, nil
 	return nil
 }
 
 // get returns string i.
 func (s *sharedStrings) get(i int) (string, error) {
-	a, b := s.off[i], s.off[i+1]
-	if s.file == nil {
-		return string(s.arena[a:b]), nil
+	if s.arenaF == nil {
+		return string(s.arena[s.off[i]:s.off[i+1]]), nil
 	}
-	if cap(s.rbuf) < int(b-a) {
-		s.rbuf = make([]byte, b-a)
+	var o [8]byte
+	if err := s.offF.readAt(o[:], 4*int64(i)); err != nil {
+		return "", err
 	}
-	buf := s.rbuf[:b-a]
-	if _, err := s.file.ReadAt(buf, int64(a)); err != nil {
+	a, b := binary.LittleEndian.Uint32(o[:4]), binary.LittleEndian.Uint32(o[4:])
+	if b < a {
+		return "", errors.New("the shared strings' temporary file is damaged")
+	}
+	if cap(s.buf) < int(b-a) {
+		s.buf = make([]byte, b-a)
+	}
+	buf := s.buf[:b-a]
+	if err := s.arenaF.readAt(buf, int64(a)); err != nil {
 		return "", err
 	}
 	return string(buf), nil
 }
 
 func (s *sharedStrings) close() error {
-	if s == nil || s.file == nil {
+	if s == nil {
 		return nil
 	}
-	err := s.file.Close()
-	if s.name != "" {
-		os.Remove(s.name)
+	return errors.Join(s.arenaF.close(), s.offF.close())
+}
+
+// blockFile is a temporary file written once, in order, then read at
+// random through a small cache of blocks. It is unlinked as soon as it is
+// created.
+type blockFile struct {
+	f      *os.File
+	name   string // set when the system cannot unlink an open file
+	w      *bufio.Writer
+	blocks [cacheBlocks]cacheBlock
+	clock  uint64
+}
+
+const (
+	blockSize   = 64 << 10
+	cacheBlocks = 8
+)
+
+type cacheBlock struct {
+	idx  int64 // block number, -1 when empty
+	used uint64
+	n    int // valid bytes
+	data []byte
+}
+
+func newBlockFile() (*blockFile, error) {
+	f, err := os.CreateTemp("", "cardimport-strings-*")
+	if err != nil {
+		return nil, err
 	}
-	s.file = nil
+	b := &blockFile{f: f, w: bufio.NewWriterSize(f, blockSize)}
+	if err := os.Remove(f.Name()); err != nil {
+		b.name = f.Name() // Windows: removed by close
+	}
+	for i := range b.blocks {
+		b.blocks[i].idx = -1
+	}
+	return b, nil
+}
+
+func (b *blockFile) write(p []byte) error {
+	_, err := b.w.Write(p)
+	return err
+}
+
+func (b *blockFile) flush() error { return b.w.Flush() }
+
+// readAt fills p from offset off, through the cache.
+func (b *blockFile) readAt(p []byte, off int64) error {
+	for len(p) > 0 {
+		blk, err := b.block(off / blockSize)
+		if err != nil {
+			return err
+		}
+		start := int(off % blockSize)
+		if start >= blk.n {
+			return io.ErrUnexpectedEOF
+		}
+		n := copy(p, blk.data[start:blk.n])
+		p, off = p[n:], off+int64(n)
+	}
+	return nil
+}
+
+// block returns block idx, reading it in place of the least recently used.
+func (b *blockFile) block(idx int64) (*cacheBlock, error) {
+	b.clock++
+	lru := &b.blocks[0]
+	for i := range b.blocks {
+		c := &b.blocks[i]
+		if c.idx == idx {
+			c.used = b.clock
+			return c, nil
+		}
+		if c.used < lru.used {
+			lru = c
+		}
+	}
+	if lru.data == nil {
+		lru.data = make([]byte, blockSize)
+	}
+	n, err := b.f.ReadAt(lru.data, idx*blockSize)
+	if err != nil && err != io.EOF {
+		lru.idx = -1
+		return nil, err
+	}
+	lru.idx, lru.n, lru.used = idx, n, b.clock
+	return lru, nil
+}
+
+func (b *blockFile) close() error {
+	if b == nil || b.f == nil {
+		return nil
+	}
+	err := b.f.Close()
+	if b.name != "" {
+		os.Remove(b.name)
+	}
+	b.f = nil
 	return err
 }

@@ -24,7 +24,7 @@ func TestSharedStringsSpill(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if x := r.src.(*xlsxSource); x.sst == nil || x.sst.file == nil {
+			if x := r.src.(*xlsxSource); x.sst == nil || x.sst.arenaF == nil {
 				t.Fatal("no spill")
 			}
 			if len(got) != len(want) {
