@@ -36,9 +36,38 @@ var (
 	bomUTF16BE = []byte{0xFE, 0xFF}
 )
 
+// maxRecordBytes bounds one CSV record (a line, or the lines of a quoted
+// cell): twelve columns of Excel's longest cells take a few megabytes.
+const maxRecordBytes = 16 << 20
+
+// errRecordTooLong: a record passed maxRecordBytes.
+var errRecordTooLong = errors.New("record too long")
+
+// recordGuard stops the bytes that reach encoding/csv maxRecordBytes after
+// the end of the last record, which would otherwise hold a 100 MB line
+// (and its copies) in memory.
+type recordGuard struct {
+	r        io.Reader
+	n, limit int64
+}
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.n >= g.limit {
+		return 0, errRecordTooLong
+	}
+	if room := g.limit - g.n; int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := g.r.Read(p)
+	g.n += int64(n)
+	return n, err
+}
+
 // csvSource reads CSV records with encoding/csv.
 type csvSource struct {
 	path    string
+	guard   *recordGuard
+	next1   int // line where the next record starts
 	cr      *csv.Reader
 	closer  io.Closer
 	offset  int  // lines consumed before the csv.Reader (a sep= line)
@@ -153,7 +182,9 @@ func openCSV(r *Reader, in io.Reader, closer io.Closer, opts Options) (*csvSourc
 	src.delim = string(delim)
 	r.delim = src.delim
 
-	cr := csv.NewReader(body)
+	src.guard = &recordGuard{r: body, limit: maxRecordBytes}
+	src.next1 = 1 + src.offset
+	cr := csv.NewReader(src.guard)
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -410,6 +441,16 @@ func (s *csvSource) next() (int, []string, error) {
 	if err == io.EOF {
 		return 0, nil, io.EOF
 	}
+	if errors.Is(err, errRecordTooLong) {
+		return s.next1, nil, &Error{Path: s.path, Row: s.next1, Err: newMsg(fmt.Sprintf(
+			"the line is longer than %d MB (a spreadsheet cell holds at most 32,767 characters): the file is damaged or is not a roster", maxRecordBytes>>20), ErrTooLong)}
+	}
+	if err == nil {
+		s.guard.limit = s.guard.n + maxRecordBytes
+		if end, _ := s.cr.FieldPos(len(rec) - 1); end > 0 {
+			s.next1 = end + s.offset + 1
+		}
+	}
 	if err != nil {
 		var pe *csv.ParseError
 		if !errors.As(err, &pe) {
@@ -420,6 +461,7 @@ func (s *csvSource) next() (int, []string, error) {
 			return 0, nil, &Error{Path: s.path, Err: err}
 		}
 		start, end := pe.StartLine+s.offset, pe.Line+s.offset
+		s.guard.limit, s.next1 = s.guard.n+maxRecordBytes, end+1
 		if end > start {
 			// The parser consumed lines it cannot give back: rows would be
 			// lost, so stop here.

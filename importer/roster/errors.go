@@ -44,6 +44,10 @@ var (
 	// ErrBadMap is for a --map entry that names no column of the header,
 	// or no field.
 	ErrBadMap = errors.New("bad --map")
+	// ErrTooLong is for a roster larger in one dimension than any
+	// spreadsheet: a CSV line over 16 MB, a header of more than 16,384
+	// columns.
+	ErrTooLong = errors.New("roster line or header too long")
 	// ErrBadOption is for an invalid Options value: an unknown --encoding,
 	// an --ignore-column that names no column or a column --map maps.
 	ErrBadOption = errors.New("bad option")

@@ -36,6 +36,7 @@ type source interface {
 type Reader struct {
 	path     string
 	sheet    string
+	source   string // path:sheet, once known
 	format   string
 	encoding string
 	delim    string
@@ -201,10 +202,13 @@ func newReader(path, format string) *Reader {
 // Source returns the roster as named in reports: the path as given, plus
 // ":sheet" for xlsx.
 func (r *Reader) Source() string {
-	if r.sheet != "" {
-		return r.path + ":" + r.sheet
+	if r.sheet == "" {
+		return r.path
 	}
-	return r.path
+	if r.source == "" {
+		r.source = r.path + ":" + r.sheet // once, not for every row
+	}
+	return r.source
 }
 
 // Path returns the roster path as given.
@@ -305,7 +309,11 @@ func (r *Reader) Next() (Row, error) {
 		cells := make([]validate.Cell, len(r.columns))
 		for i := range r.columns {
 			if i < len(vals) && vals[i] != "" {
-				cells[i] = r.src.cell(&r.columns[i], vals[i])
+				v := vals[i]
+				if len(v) > maxCellChars {
+					v = string(cutChars([]byte(v))) // still too long: invalid, without the megabytes
+				}
+				cells[i] = r.src.cell(&r.columns[i], v)
 			}
 		}
 		if len(vals) > len(r.columns) && !isBlankRow(vals[len(r.columns):]) {
@@ -335,7 +343,15 @@ func (r *Reader) lastLetter() string {
 
 // Input maps a row to the validator's input: each field's cell and header.
 func (r *Reader) Input(row Row) *validate.Input {
-	in := &validate.Input{Source: r.Source(), Row: row.Line}
+	in := new(validate.Input)
+	r.InputTo(in, row)
+	return in
+}
+
+// InputTo is Input into an Input the caller reuses from row to row: a
+// million rows then allocate no Input (~1 KB each).
+func (r *Reader) InputTo(in *validate.Input, row Row) {
+	*in = validate.Input{Source: r.Source(), Row: row.Line}
 	for f, c := range r.byField {
 		if c < 0 {
 			continue
@@ -345,7 +361,6 @@ func (r *Reader) Input(row Row) *validate.Input {
 			in.Cells[f] = row.Cells[c]
 		}
 	}
-	return in
 }
 
 // Require checks that the header is fit for an import that needs fields,
@@ -379,7 +394,11 @@ func (r *Reader) Require(fields []validate.Field) error {
 	var have []string
 	for _, c := range r.columns {
 		if c.Name != "" {
-			have = append(have, c.Name)
+			have = append(have, validate.ShowValue(c.Name))
+		}
+		if len(have) == maxListed {
+			have = append(have, fmt.Sprintf("… (%d columns)", len(r.columns)))
+			break
 		}
 	}
 	word := "column"
@@ -412,7 +431,7 @@ func (r *Reader) lookalikeError() error {
 		c := r.columns[l.col]
 		msg := fmt.Sprintf("looks like %s but names no field, so its values would not be imported: use %s to import it as %s, or %s to leave it out",
 			likeness(l.like), mapArg(c.Name, l.like[0].Field), l.like[0].Field, ignoreArg(c.Name))
-		return &Error{Path: r.path, Sheet: r.sheet, Row: r.headerLine, Column: c.Letter + " (" + c.Name + ")", Err: newMsg(msg, ErrLooksLikeField)}
+		return &Error{Path: r.path, Sheet: r.sheet, Row: r.headerLine, Column: c.Letter + " (" + validate.ShowValue(c.Name) + ")", Err: newMsg(msg, ErrLooksLikeField)}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d columns look like card fields but name none, so their values would not be imported; import each with --map or leave it out with --ignore-column:", len(r.lookalikes))
@@ -511,7 +530,7 @@ func (r *Reader) readHeader(opts Options) error {
 			return err2
 		case err2 == nil && countFields(vals2, opts.Map) >= 2:
 			r.warn(fmt.Sprintf("%s %d (%s) looks like a title, not a header: using %s %d as the header",
-				r.rowWord(), line, strings.TrimFunc(header[lastNonBlank(header)], isBlankRune), r.rowWord(), line2))
+				r.rowWord(), line, validate.ShowValue(strings.TrimFunc(header[lastNonBlank(header)], isBlankRune)), r.rowWord(), line2))
 			line, header = line2, slices.Clone(vals2)
 		default:
 			r.pendLine, r.pendErr = line2, err2
@@ -522,7 +541,13 @@ func (r *Reader) readHeader(opts Options) error {
 		}
 	}
 	r.headerLine = line
-	return r.mapHeader(header[:lastNonBlank(header)+1], opts)
+	header = header[:lastNonBlank(header)+1]
+	if len(header) > maxColumns {
+		return &Error{Path: r.path, Sheet: r.sheet, Row: line, Err: newMsg(fmt.Sprintf(
+			"the header has %d columns, more than the %d a spreadsheet holds: the file is damaged or is not a roster (is the delimiter right?)",
+			len(header), maxColumns), ErrTooLong)}
+	}
+	return r.mapHeader(header, opts)
 }
 
 // nextNonBlank returns the next non-blank row from the source.
@@ -611,13 +636,26 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 			return errAt(newMsg(fmt.Sprintf("%s: the header has no column %q; it has: %s", ignoreArg(key), key, r.headerList()), ErrBadOption))
 		}
 	}
+	// Past maxListed, columns that name no field are counted, not listed:
+	// a hostile header may have thousands.
+	unknown := 0
+	unknownWarn := func(msg string) {
+		if unknown++; unknown <= maxListed {
+			r.warn(msg)
+		}
+	}
+	defer func() {
+		if unknown > maxListed {
+			r.warn(fmt.Sprintf("%d more columns are not card fields and are ignored", unknown-maxListed))
+		}
+	}()
 	for i := range cols {
 		c := &cols[i]
 		if viaMap[i] {
 			continue
 		}
 		if c.Name == "" {
-			r.warn(fmt.Sprintf("column %s has no header: its cells are ignored", c.Letter))
+			unknownWarn(fmt.Sprintf("column %s has no header: its cells are ignored", c.Letter))
 			continue
 		}
 		f, ok := validate.LookupHeader(c.Name)
@@ -630,10 +668,10 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 		if !ok {
 			if like := validate.Resembles(c.Name); len(like) > 0 {
 				r.lookalikes = append(r.lookalikes, lookalike{col: i, like: like})
-				r.warn(fmt.Sprintf("column %s is not a card field and is ignored, although it looks like %s", c.describe(), likeness(like)))
+				unknownWarn(fmt.Sprintf("column %s is not a card field and is ignored, although it looks like %s", c.describe(), likeness(like)))
 				continue
 			}
-			r.warn(fmt.Sprintf("column %s is not a card field and is ignored", c.describe()))
+			unknownWarn(fmt.Sprintf("column %s is not a card field and is ignored", c.describe()))
 			continue
 		}
 		if o := r.byField[f]; o >= 0 {
@@ -650,19 +688,24 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 	return nil
 }
 
-// describe names a column the way messages do: 会员来源 (D).
+// describe names a column the way messages do: 会员来源 (D); a long name
+// is shortened.
 func (c Column) describe() string {
 	if c.Name == "" {
 		return c.Letter
 	}
-	return c.Name + " (" + c.Letter + ")"
+	return validate.ShowValue(c.Name) + " (" + c.Letter + ")"
 }
 
 func (r *Reader) headerList() string {
 	var hs []string
 	for _, c := range r.columns {
 		if c.Name != "" {
-			hs = append(hs, c.Name)
+			hs = append(hs, validate.ShowValue(c.Name))
+		}
+		if len(hs) == maxListed {
+			hs = append(hs, fmt.Sprintf("… (%d columns)", len(r.columns)))
+			break
 		}
 	}
 	return strings.Join(hs, ", ")

@@ -767,3 +767,21 @@ func TestClose(t *testing.T) {
 		}
 	}
 }
+
+// InputTo fills a reused Input exactly as Input builds a new one.
+func TestInputTo(t *testing.T) {
+	r, rows, err := readAll(t, "testdata/date_cells.xlsx", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in validate.Input
+	for _, row := range rows {
+		r.InputTo(&in, row)
+		if want := r.Input(row); in != *want {
+			t.Errorf("row %d: InputTo %+v, Input %+v", row.Line, in, *want)
+		}
+	}
+	if testing.AllocsPerRun(100, func() { r.InputTo(&in, rows[0]) }) != 0 {
+		t.Error("InputTo allocates")
+	}
+}
