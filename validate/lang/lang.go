@@ -233,4 +233,3 @@ func Placeholders(format string) []string {
 	}
 	return out
 }
-
