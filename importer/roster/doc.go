@@ -1,7 +1,8 @@
 // Package roster reads card rosters: .xlsx workbooks, whose sheet is
 // inflated and scanned once by this package's own streaming reader (the
 // shared strings in a compact index; excelize only writes workbooks and
-// checks the reader in tests), and CSV/TXT files in UTF-8, UTF-16 or
+// checks the reader in tests), .xls workbooks (Excel 97-2003, BIFF8, read
+// by biff.go with the same cell rules), and CSV/TXT files in UTF-8, UTF-16 or
 // GB18030 with `,` `;` or tab delimiters (SPEC §2). Hostile files cost
 // bounded memory and time: zip bombs, millions of shared strings, huge
 // cells and rows are refused or cut with a message that says so.

@@ -9,8 +9,9 @@ import (
 // Sentinels callers test with errors.Is. Every error Open, NewCSV and the
 // Reader methods return is an *Error wrapping one of them.
 var (
-	// ErrUnsupportedFormat is for a file that is not an .xlsx, .csv or
-	// .txt roster, including .xls and password-protected workbooks.
+	// ErrUnsupportedFormat is for a file that is not an .xlsx, .xls, .csv
+	// or .txt roster, including Excel 5.0/95 and password-protected
+	// workbooks.
 	ErrUnsupportedFormat = errors.New("unsupported roster format")
 	// ErrEncrypted is for a password-protected workbook (it is also
 	// ErrUnsupportedFormat).

@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -31,6 +33,11 @@ const maxFormatCode = 1024
 type numFmt struct {
 	sec [3]fmtSection // positive, negative, zero
 	n   int           // number sections given, 1–3
+	// A boolean format, "TRUE";"TRUE";"FALSE" as LibreOffice writes one:
+	// any number but zero shows yes, zero shows no (SPEC §2: the number
+	// is the boolean it displays).
+	boolean bool
+	yes, no string
 }
 
 // fmtSection is one section of a format.
@@ -72,6 +79,9 @@ func parseNumFmt(code string) *numFmt {
 			}
 		}
 	}
+	if yes, no, ok := booleanFormat(secs); ok {
+		return &numFmt{n: 3, boolean: true, yes: yes, no: no}
+	}
 	f := &numFmt{n: len(secs)}
 	changes := false
 	for i, s := range secs {
@@ -85,6 +95,30 @@ func parseNumFmt(code string) *numFmt {
 		return nil
 	}
 	return f
+}
+
+// booleanFormat recognises a format of three sections that are text alone,
+// the first two alike and the zero one different: "TRUE";"TRUE";"FALSE".
+func booleanFormat(secs []nfp.Section) (yes, no string, ok bool) {
+	if len(secs) != 3 {
+		return "", "", false
+	}
+	var text [3]string
+	for i, s := range secs {
+		for _, tk := range s.Items {
+			switch tk.TType {
+			case nfp.TokenTypeLiteral:
+				text[i] += tk.TValue
+			case nfp.TokenTypeColor:
+			default:
+				return "", "", false
+			}
+		}
+	}
+	if text[0] == "" || text[0] != text[1] || text[2] == "" || text[2] == text[0] {
+		return "", "", false
+	}
+	return text[0], text[2], true
 }
 
 // parseSection turns nfp's tokens into a section; ok is false for any
@@ -177,6 +211,9 @@ func (f *numFmt) pads() bool {
 	if f == nil {
 		return false
 	}
+	if f.boolean {
+		return true
+	}
 	s := &f.sec[0]
 	return s.ok && (s.pads || s.text)
 }
@@ -188,6 +225,16 @@ func (f *numFmt) pads() bool {
 func (f *numFmt) render(v string) (string, bool) {
 	if f == nil {
 		return "", false
+	}
+	if f.boolean {
+		n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || math.IsNaN(n) {
+			return "", false
+		}
+		if n == 0 {
+			return f.no, true
+		}
+		return f.yes, true
 	}
 	s, ok := excelNumber(v)
 	if !ok || strings.IndexByte(s, '.') >= 0 {

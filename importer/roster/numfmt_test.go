@@ -61,6 +61,10 @@ func TestNumFmtRender(t *testing.T) {
 			"123456789012345": "00000123456789012345", "1234567890123456": ""}}, // over 15 digits: as stored
 		{"000000;;;@", map[string]string{"5": "000005", "-5": "", "0": ""}},
 		{"0000;@", map[string]string{"5": "0005", "-5": "-0005"}},
+		// A boolean format, as LibreOffice writes one (SPEC §2).
+		{`"TRUE";"TRUE";"FALSE"`, map[string]string{"1": "TRUE", "0": "FALSE", "-3": "TRUE", "0.5": "TRUE", "12345678901234567": "TRUE"}},
+		{`"是";"是";"否"`, map[string]string{"1": "是", "0": "否"}},
+		{`[Red]"TRUE";"TRUE";"FALSE"`, map[string]string{"1": "TRUE"}},
 	}
 	for _, tt := range tests {
 		f := parseNumFmt(tt.code)
@@ -84,7 +88,7 @@ func TestNumFmtNotPadding(t *testing.T) {
 		"##0.0E+0", "# ?/?", "yyyy-mm-dd", "@", `"VIP"@`, "[>100]0000;000", "0000_)", "0000*-",
 		"[DBNum1]0000", "[DBNum1][$-804]0", `[$¥-804]0000`, `[$USD]0000`, "000,", "0000E", "A0000",
 		"0000'0000", `0000"0000`, `0000\`, "[Red", "0000[0000", "000010000", ";;", `"AB"`, "0;0;0;0;0",
-		"[h]0", "",
+		"[h]0", "", `"TRUE";"FALSE"`, `"TRUE";"TRUE";0`,
 		strings.Repeat("0", maxFormatCode+1),
 	} {
 		if f := parseNumFmt(code); f != nil {

@@ -6,20 +6,6 @@ import (
 	"github.com/richardlehane/mscfb"
 )
 
-// oleError explains an OLE2 compound file (magic D0 CF 11 E0): either an
-// Excel 97-2003 workbook or a password-protected .xlsx, which Office stores
-// as an EncryptedPackage stream inside the same container.
-func oleError(ra io.ReaderAt, ext string) error {
-	if isEncryptedOOXML(ra) {
-		return sentence("is a password-protected workbook: open it in Excel or WPS, remove the password (File › Info › Protect Workbook) and save it as .xlsx", ErrEncrypted, ErrUnsupportedFormat)
-	}
-	msg := "is an Excel 97-2003 workbook: open it in Excel or WPS and save it as .xlsx (or CSV)"
-	if ext != ".xls" {
-		msg = "is an Excel 97-2003 workbook (.xls) although it is named " + ext + ": open it in Excel or WPS and save it as .xlsx (or CSV)"
-	}
-	return sentence(msg, ErrUnsupportedFormat)
-}
-
 // isEncryptedOOXML reports whether the compound file holds the streams of
 // an encrypted OOXML package. Damaged containers count as not encrypted.
 func isEncryptedOOXML(ra io.ReaderAt) (encrypted bool) {

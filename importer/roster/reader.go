@@ -58,10 +58,12 @@ type Reader struct {
 	err       error
 }
 
-// Open opens a roster by its extension: .xlsx (streamed by sheet.go) or
-// .csv/.txt. .xls workbooks, password-protected workbooks (both are OLE2
-// compound files) and other extensions are refused with an error saying
-// what to do. The header row is read and mapped before Open returns.
+// Open opens a roster by its content and extension: .xlsx (streamed by
+// sheet.go), .xls (Excel 97-2003, biff.go; recognised by its content
+// whatever its name), .csv/.txt. Password-protected workbooks, files that
+// are not what their name says and other extensions are refused with an
+// error saying what to do. The header row is read and mapped before Open
+// returns.
 func Open(path string, opts Options) (*Reader, error) {
 	if err := CheckOptions(opts); err != nil {
 		return nil, &Error{Path: path, Err: err}
@@ -84,7 +86,11 @@ func Open(path string, opts Options) (*Reader, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if bytes.HasPrefix(head, oleMagic) {
 		defer f.Close()
-		return nil, &Error{Path: path, Err: oleError(f, ext)}
+		var size int64
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		return openXLS(path, f, size, ext, opts)
 	}
 	isZip := bytes.HasPrefix(head, zipMagic)
 	switch ext {
@@ -106,7 +112,7 @@ func Open(path string, opts Options) (*Reader, error) {
 		if n == 0 {
 			return nil, &Error{Path: path, Err: sentence("is empty (0 bytes)", ErrEmpty)}
 		}
-		return nil, &Error{Path: path, Err: sentence("is not an Excel workbook although it is named .xls ("+describeNonZip(head)+"): open it in Excel or WPS and save it as .xlsx (or CSV)", ErrUnsupportedFormat)}
+		return nil, &Error{Path: path, Err: sentence("is not an Excel workbook although it is named .xls ("+describeNonZip(head)+"): open it in Excel or WPS and save it as .xlsx, .xls or CSV", ErrUnsupportedFormat)}
 	case ".csv", ".txt", ".tsv":
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			f.Close()
@@ -128,7 +134,7 @@ func Open(path string, opts Options) (*Reader, error) {
 		if ext != "" {
 			what = "has the extension " + ext
 		}
-		return nil, &Error{Path: path, Err: sentence(what+": a roster must be .xlsx, .csv or .txt", ErrUnsupportedFormat)}
+		return nil, &Error{Path: path, Err: sentence(what+": a roster must be .xlsx, .xls, .csv or .txt", ErrUnsupportedFormat)}
 	}
 }
 
@@ -217,7 +223,7 @@ func (r *Reader) Path() string { return r.path }
 // Sheet returns the sheet being read, "" for CSV.
 func (r *Reader) Sheet() string { return r.sheet }
 
-// Format returns "xlsx" or "csv".
+// Format returns "xlsx", "xls" or "csv".
 func (r *Reader) Format() string { return r.format }
 
 // Encoding returns the CSV encoding used: "utf-8", "utf-8-bom",

@@ -369,9 +369,10 @@ func TestOpenErrors(t *testing.T) {
 		is   []error
 		msg  string
 	}{
-		{path: "testdata/legacy.xls", is: []error{ErrUnsupportedFormat},
-			msg: "testdata/legacy.xls is an Excel 97-2003 workbook: open it in Excel or WPS and save it as .xlsx (or CSV)"},
-		{path: legacyAsXLSX, is: []error{ErrUnsupportedFormat}, msg: "is an Excel 97-2003 workbook (.xls) although it is named .xlsx"},
+		// An OLE header and nothing else: an .xls, but a damaged one.
+		{path: "testdata/legacy.xls", is: []error{ErrCorrupt},
+			msg: "testdata/legacy.xls is damaged: it is an Excel 97-2003 workbook (.xls) that cannot be read"},
+		{path: legacyAsXLSX, is: []error{ErrCorrupt}, msg: "is damaged: it is an Excel 97-2003 workbook (.xls) that cannot be read"},
 		{path: "testdata/encrypted.xlsx", is: []error{ErrEncrypted, ErrUnsupportedFormat}, msg: "is a password-protected workbook"},
 		{path: "testdata/empty.xlsx", is: []error{ErrEmpty}, msg: "testdata/empty.xlsx is empty (0 bytes)"},
 		{path: "testdata/truncated.xlsx", is: []error{ErrCorrupt}, msg: "is damaged or truncated"},
@@ -391,7 +392,7 @@ func TestOpenErrors(t *testing.T) {
 			msg: `line 1: --map 会员名=name: the header has no column "会员名"; it has: 卡号, 密码`},
 		{path: "testdata/utf8.csv", opts: Options{Map: map[string]string{"姓名": "name", "手机号": "name"}}, is: []error{ErrDuplicateColumn},
 			msg: "--map gives field name to two columns"},
-		{path: odd, is: []error{ErrUnsupportedFormat}, msg: "has the extension .pdf: a roster must be .xlsx, .csv or .txt"},
+		{path: odd, is: []error{ErrUnsupportedFormat}, msg: "has the extension .pdf: a roster must be .xlsx, .xls, .csv or .txt"},
 		{path: xlsText, is: []error{ErrUnsupportedFormat}, msg: "is not an Excel workbook although it is named .xls (it holds a web page"},
 		{path: xlsxText, is: []error{ErrCorrupt}, msg: "is not an .xlsx workbook: it is not a zip archive"},
 		{path: csvZip, is: []error{ErrNotText}, msg: "is a zip archive, probably an .xlsx workbook with a .csv name"},

@@ -107,10 +107,11 @@ func byteSize(n int64) string {
 // xlsxSource streams one sheet.
 type xlsxSource struct {
 	path, sheet string
+	kind        string // "xlsx", or "xls" (biff.go)
 	zr          *zip.ReadCloser
 	size        int64 // the file's size
 	budget      *budget
-	scan        *sheetScanner
+	scan        rowSource
 	sst         *sharedStrings
 	date1904    bool
 	styles      *styles // nil: every number reads as stored
@@ -124,6 +125,39 @@ type xlsxSource struct {
 	hiddenOK   bool      // the hidden-row warning was given
 	formOK     bool      // the formula warning was given
 }
+
+// rowSource yields the rows of one sheet: the xlsx sheet scanner, or the
+// BIFF8 reader of an .xls (biff.go). Both give cells the same types,
+// styles and raw values, so both go through the same cell rules.
+type rowSource interface {
+	// nextRow returns the next row, whose buffers stay valid until the
+	// next call; io.EOF after the last. Any other error is fatal, and at
+	// is the row it concerns (0 when unknown).
+	nextRow() (row xlsxRow, at int, err error)
+	// drain reads what follows the last row: the merged ranges.
+	drain() error
+	// merges returns the merged ranges (A1:B2), the first few.
+	merges() []string
+	close() error
+}
+
+// xmlRows is the rowSource of an xlsx worksheet part.
+type xmlRows struct{ s *sheetScanner }
+
+func (x xmlRows) nextRow() (xlsxRow, int, error) {
+	s := x.s
+	if !s.nextRow() {
+		if s.err == nil {
+			return xlsxRow{}, 0, io.EOF
+		}
+		return xlsxRow{}, s.row, s.err
+	}
+	return xlsxRow{line: s.row, hidden: s.hidden, vals: s.vals, cells: s.cells}, 0, nil
+}
+
+func (x xmlRows) drain() error     { return x.s.drain() }
+func (x xmlRows) merges() []string { return x.s.merges }
+func (x xmlRows) close() error     { return x.s.close() }
 
 // xlsxRow is one row of the sheet: its number, and its cells' values and
 // scanner view, by column.
@@ -143,7 +177,7 @@ func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
 	if err != nil {
 		return fail(sentence("is damaged or truncated (it is not a complete zip archive, as an .xlsx must be): copy it again, or open it in Excel or WPS and save it again", ErrCorrupt, err))
 	}
-	src := &xlsxSource{path: path, zr: zr, warn: r.warn}
+	src := &xlsxSource{path: path, kind: "xlsx", zr: zr, warn: r.warn}
 	ok := false
 	defer func() {
 		if !ok {
@@ -199,7 +233,7 @@ func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
 		}
 		return fail(newMsg(fmt.Sprintf("sheet %s cannot be read: %v", si.name, err), ErrCorrupt, err))
 	}
-	src.scan = newSheetScanner(rc, src.sst)
+	src.scan = xmlRows{newSheetScanner(rc, src.sst)}
 	r.src = src
 	if err := r.readHeader(opts); err != nil {
 		return nil, err
@@ -370,22 +404,21 @@ func (x *xlsxSource) sample(r *Reader) {
 // scanRow reads the next row from the scanner, copied; io.EOF after the
 // last; any other error is fatal and locates the row.
 func (x *xlsxSource) scanRow() (xlsxRow, error) {
-	s := x.scan
 	last := x.line
 	if n := len(x.ahead); n > 0 {
 		last = x.ahead[n-1].line
 	}
-	if !s.nextRow() {
-		if s.err == nil {
-			return xlsxRow{}, io.EOF
-		}
-		row := s.row
-		if row <= last {
-			row = last + 1
-		}
-		return xlsxRow{}, x.scanError(row, s.err)
+	row, at, err := x.scan.nextRow()
+	if err == io.EOF {
+		return xlsxRow{}, io.EOF
 	}
-	return xlsxRow{line: s.row, hidden: s.hidden, vals: s.vals, cells: s.cells}, nil
+	if err != nil {
+		if at <= last {
+			at = last + 1
+		}
+		return xlsxRow{}, x.scanError(at, err)
+	}
+	return row, nil
 }
 
 // keep copies a row out of the scanner's buffers, which the next row reuses.
@@ -400,6 +433,9 @@ func (x *xlsxSource) scanError(row int, err error) error {
 		return &Error{Path: x.path, Sheet: x.sheet, Row: row, Err: bombError(x.size, x.budget.limit)}
 	}
 	msg := "the sheet XML is damaged: " + err.Error() + "; open the file in Excel or WPS and save it again"
+	if x.kind == "xls" {
+		msg = "the sheet is damaged: " + err.Error() + "; open the file in Excel or WPS and save it again"
+	}
 	if err.Error() == errTruncated.Error() {
 		msg = err.Error() + "; copy it again, or open it in Excel or WPS and save it again"
 	}
@@ -585,7 +621,7 @@ func (x *xlsxSource) finish() error {
 func (x *xlsxSource) mergeWarnings() {
 	var shown []string
 	n := 0
-	for _, ref := range x.scan.merges {
+	for _, ref := range x.scan.merges() {
 		// Ranges above the data (a merged title row) do not matter.
 		_, b, _ := strings.Cut(ref, ":")
 		if _, last := cellRef([]byte(b)); last <= x.headerLine {
