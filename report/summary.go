@@ -21,6 +21,10 @@ type Summary struct {
 	Requests  int64 `json:"requests"`
 	Retries   int64 `json:"retries"`
 	Throttled int64 `json:"throttled"`
+	// The request rate the run ended at and the lowest it went to
+	// (throttling lowers it), requests/s; 0 when no platform was asked.
+	Rate       float64 `json:"rate,omitempty"`
+	RateLowest float64 `json:"rate_lowest,omitempty"`
 
 	Started    time.Time     `json:"started"`
 	Elapsed    time.Duration `json:"-"`
@@ -81,6 +85,8 @@ func (n *Summary) entries() []summaryEntry {
 		{key: "requests", label: "requests", part: partRun, value: n.Requests, text: n.requestsLine},
 		{key: "retries", label: "retries", part: partRun, value: n.Retries, text: onAnotherLine},
 		{key: "throttled", label: "throttled", part: partRun, value: n.Throttled, text: onAnotherLine},
+		{key: "rate", label: "rate (req/s)", part: partRun, value: n.Rate, omitEmpty: true, text: n.rateLine},
+		{key: "rate_lowest", label: "lowest rate (req/s)", part: partRun, value: n.RateLowest, omitEmpty: true, text: onAnotherLine},
 		{key: "started", label: "started", part: partHead, value: n.Started, text: onAnotherLine},
 		{key: "elapsed_seconds", label: "elapsed (s)", part: partRun, value: n.ElapsedSec, text: n.elapsedLine},
 		{key: "rows_per_second", label: "rows/s", part: partRun, value: n.RowsPerSec, text: onAnotherLine},

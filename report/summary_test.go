@@ -166,6 +166,7 @@ func TestSummaryRenderingsShowEveryEntry(t *testing.T) {
 	s := fixtureSummary()
 	s.Interrupted, s.Fatal = true, "stopped"
 	s.Error = &RunError{Code: 1, Message: "stopped"}
+	s.Rate, s.RateLowest = 20, 7.5
 	b, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)

@@ -105,6 +105,19 @@ func (n *Summary) requestsLine() []summaryRow {
 	return []summaryRow{{"requests", fmt.Sprintf("%s, retries %s, throttled %s", groupDigits(n.Requests), groupDigits(n.Retries), groupDigits(n.Throttled))}}
 }
 
+// rateLine says the rate the run ended at, and how low throttling took
+// it when it did.
+func (n *Summary) rateLine() []summaryRow {
+	if n.Rate == 0 {
+		return nil
+	}
+	v := fmt.Sprintf("%.1f req/s", n.Rate)
+	if n.RateLowest > 0 && n.RateLowest < n.Rate {
+		v += fmt.Sprintf(" (lowest %.1f)", n.RateLowest)
+	}
+	return []summaryRow{{"rate", v}}
+}
+
 func (n *Summary) elapsedLine() []summaryRow {
 	return []summaryRow{{"elapsed", n.Elapsed.Round(time.Millisecond).String()}}
 }

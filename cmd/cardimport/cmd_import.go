@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/cardimport/cardimport/importer"
@@ -191,7 +192,17 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 	defer rej.Abort()
 
 	started := time.Now()
-	prog := newProgress(e, log, p.out, p.command)
+	var read atomic.Int64
+	live := func() liveStats {
+		ls := liveStats{read: read.Load()}
+		if p.conn != nil {
+			st := p.conn.pacer.Stats()
+			ls.requests, ls.rate = st.Requests, st.Rate
+		}
+		ls.done, ls.size = rosterProgress(p.rosters)
+		return ls
+	}
+	prog := newProgress(e, log, p.out, p.command, live)
 	perRoster := map[string]int{}
 	cfg := importer.Config{
 		Validate:    validate.Options{Profile: p.target.Profile, PhoneRegion: p.ro.phoneRegion, Now: started},
@@ -208,7 +219,7 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 		},
 	}
 	for _, r := range p.rosters {
-		cfg.Rosters = append(cfg.Rosters, r)
+		cfg.Rosters = append(cfg.Rosters, countingRoster{r, &read})
 	}
 	if p.conn != nil {
 		cfg.Platform = p.conn.Client
@@ -258,6 +269,8 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 		sum.Sandbox = p.conn.sandbox
 		st := p.conn.stats()
 		sum.Requests, sum.Retries, sum.Throttled = st.Requests, st.Retries, st.Throttled
+		ps := p.conn.pacer.Stats()
+		sum.Rate, sum.RateLowest = ps.Rate, ps.Lowest
 		// Totals the platform never stated stay empty ("not confirmed"),
 		// never a misleading 0: mb echoes balances but not points.
 		if res.Confirmations > 0 {
@@ -433,4 +446,32 @@ func checkReportPaths(o *outputOptions, rosters []string) error {
 		}
 	}
 	return nil
+}
+
+// countingRoster counts the rows the importer reads, for progress lines.
+type countingRoster struct {
+	*roster.Reader
+	n *atomic.Int64
+}
+
+func (c countingRoster) Next() (roster.Row, error) {
+	row, err := c.Reader.Next()
+	if err == nil {
+		c.n.Add(1)
+	}
+	return row, err
+}
+
+// rosterProgress is how far through the rosters' bytes reading is, when
+// the readers can tell (for the ETA): done and size, 0 and 0 otherwise.
+func rosterProgress(rs []*roster.Reader) (done, size int64) {
+	for _, r := range rs {
+		p, ok := any(r).(interface{ Progress() (done, size int64) })
+		if !ok {
+			return 0, 0
+		}
+		d, s := p.Progress()
+		done, size = done+d, size+s
+	}
+	return done, size
 }

@@ -54,7 +54,8 @@ type connectOptions struct {
 // for --endpoint sandbox: the platform's Connect proves the credentials
 // before a roster is spent on them.
 func connect(ctx context.Context, log *slog.Logger, d *platform.Descriptor, o platformOptions, secrets map[string]string, co connectOptions) (*connection, error) {
-	c := &connection{pacer: pace.New(o.rate), label: o.endpoint}
+	// The pacer says when it lowers or restores the rate.
+	c := &connection{pacer: pace.New(o.rate, pace.WithLog(log)), label: o.endpoint}
 	conn := platform.Connection{
 		Endpoint: o.endpoint,
 		Settings: platformSettings(d, o, secrets),

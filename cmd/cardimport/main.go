@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/cardimport/cardimport/report"
 )
@@ -62,6 +63,10 @@ type env struct {
 	// json: the command was asked for --json, so stdout carries exactly
 	// one JSON document whatever happens; jsonDone: it was written.
 	json, jsonDone bool
+
+	// progressEvery is the period of progress log lines (0: logEvery);
+	// tests shorten it.
+	progressEvery time.Duration
 }
 
 // usageError is a mistake in the command line: exit 2.
