@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"time"
 
@@ -34,6 +35,7 @@ type rateCase struct {
 	journal     bool         // journal every step to SQLite, as the CLI does
 	retry       retry.Policy // zero: --retries 5 with the default backoff
 	onLine      func()       // called for every report line
+	http        *http.Client // nil: a client with its own transport
 }
 
 // rateResult is what a rateCase did.
@@ -88,7 +90,7 @@ func runRateCaseWith(tb testing.TB, ctx context.Context, srv *sandbox.Server, p 
 		client, err := mb.New(mb.Config{
 			Endpoint: srv.MBEndpoint(), GPID: sandbox.DefaultGPID, MSID: sandbox.DefaultMSID,
 			APIKey: sandbox.DefaultAPIKey, AppSecret: sandbox.DefaultAppSecret,
-			Timeout: c.timeout, Pacer: p, Retry: pol,
+			Timeout: c.timeout, Pacer: p, Retry: pol, HTTP: c.http,
 		})
 		if err != nil {
 			tb.Fatal(err)
@@ -101,7 +103,7 @@ func runRateCaseWith(tb testing.TB, ctx context.Context, srv *sandbox.Server, p 
 	case "sandy":
 		client, err := sandy.New(sandy.Config{
 			Base: srv.SandyBase(), Token: sandbox.DefaultSandyToken, CustomerGUID: sandbox.DefaultCustomerGUID,
-			Timeout: c.timeout, Pacer: p, Retry: pol,
+			Timeout: c.timeout, Pacer: p, Retry: pol, HTTP: c.http,
 		})
 		if err != nil {
 			tb.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cardimport/cardimport/importer/pace"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/validate"
@@ -59,8 +60,12 @@ type run struct {
 	// wg counts the goroutines that may still finish rows: the reader,
 	// the workers, and the batches parked until a late platform settles.
 	wg sync.WaitGroup
-	// slots bounds the requests in flight (--concurrency): a worker holds
-	// one while it sends a batch, a parked batch while it resumes.
+	// slots bounds the batches in progress (cfg.workers()): a worker
+	// holds one while it sends a batch, a parked batch while it resumes.
+	// The requests in flight are bounded apart, at the request edge
+	// (pace.InFlight, --concurrency): a batch between two requests —
+	// committing a step to the journal, backing off before a retry —
+	// leaves its place on the wire to another.
 	slots chan struct{}
 	// halt is closed at the first interrupt or fatal error: parked
 	// batches stop waiting.
@@ -91,7 +96,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		lim:     newLogLimiter(cfg.Log),
 		results: make(chan *job, cfg.window()),
 		window:  make(chan struct{}, cfg.window()),
-		slots:   make(chan struct{}, cfg.Concurrency),
+		slots:   make(chan struct{}, cfg.workers()),
 		halt:    make(chan struct{}),
 	}
 
@@ -99,9 +104,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	defer cancelRead()
 	r.cancelRead = cancelRead
 	// Sending outlives an interrupt by cfg.Timeout, so that requests in
-	// flight can finish and their outcomes be recorded.
+	// flight can finish and their outcomes be recorded. At most
+	// cfg.Concurrency of its requests are in flight at once.
 	sendCtx, cancelSend := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelSend()
+	sendCtx = pace.InFlight(sendCtx, cfg.Concurrency)
 	stopWatch := context.AfterFunc(ctx, func() {
 		r.interrupted.Store(true)
 		r.stopDispatch.Store(true)
@@ -115,7 +122,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		defer close(batches)
 		r.read(readCtx, v, batches)
 	})
-	for range cfg.Concurrency {
+	for range cfg.workers() {
 		r.wg.Go(func() {
 			for b := range batches {
 				r.slots <- struct{}{}
@@ -157,10 +164,17 @@ func (c *Config) setDefaults() {
 	}
 }
 
+// workers is how many batches may be in progress at once. --concurrency
+// bounds the requests in flight; a batch also spends time off the wire
+// (the journal between a card's steps, backoff before a retry, its next
+// request waiting for the rate), so twice as many batches are in progress
+// and the requests of one fill the other's gaps.
+func (c *Config) workers() int { return 2 * c.Concurrency }
+
 // window is how many rows may be between the reader and the collector:
-// every batch in flight or queued, with room to keep reading meanwhile.
+// every batch in progress or queued, with room to keep reading meanwhile.
 func (c *Config) window() int {
-	return max(c.BatchSize*(2*c.Concurrency+2), 4096)
+	return max(c.BatchSize*(2*c.workers()+2), 4096)
 }
 
 // fatal stops the run for good: nothing more is dispatched or read.

@@ -17,36 +17,39 @@
 //     controller sets, as the AWS SDKs' adaptive retry mode sets its
 //     bucket's fill rate. Waiters take turns, one token reserved at a
 //     time, so that a new rate applies from the next request.
-//   - Throttling cuts multiplicatively, at most once per DownEvery (the
-//     refusals of requests already in flight say nothing new — rclone's
-//     pacer "attacks" on the first retry, Netflix concurrency-limits' AIMD
-//     limit cuts once per drop), and by Beta at most: 0.7, the CUBIC β of
-//     RFC 8312 and of the AWS SDKs.
-//   - The cut never goes below what the platform demonstrably accepted:
-//     the rate of accepted answers over the last Window, counting only the
-//     stretches in which requests left at the full rate, less a burst
-//     (Slack). A rate measured while the run itself was the bottleneck —
-//     workers tied up in slow answers, retries, a cut — says nothing of
-//     the platform (Netflix's AIMD raises its limit only while the limit is
-//     in use, for the same reason). This is what stops the spiral of issue
-//     10, where each cut lowered the measure that justified the next.
-//     Before a second of sending is measured, a throttle halves the rate
-//     (Blind, the classic multiplicative decrease) and the rate climbs
-//     back towards where it was: a guess, not a measure.
+//   - Throttling cuts at most once per DownEvery: the refusals of requests
+//     already in flight say nothing new (rclone's pacer "attacks" on the
+//     first retry; Netflix concurrency-limits' AIMD cuts once per drop).
+//     A decision goes down to what the platform accepted, halving the rate
+//     at most (the multiplicative decrease of AIMD); before a second of
+//     sending is measured, it halves.
+//   - Never below what the platform demonstrably accepted: the rate of
+//     accepted answers in the recent stretches in which requests left at
+//     the full rate — since the last decision (the platform's bucket was
+//     empty then), else over the last Window or its last second, less a
+//     burst (Slack). AWS's adaptive mode measures the rate it sends at and
+//     cuts from there; counting only full-rate stretches is Netflix's
+//     AIMD rule of adapting only while the limit is in use. A rate
+//     measured while the run itself was the bottleneck (workers tied up in
+//     slow answers and retries) says nothing of the platform: counting it
+//     was the spiral of issue 10, each cut lowering the measure that
+//     justified the next.
 //   - Recovery is additive, TCP-style: after Hold without throttling (or
 //     BusyHold after a busy cut) the rate gains Step, --rate ÷
 //     RecoverySteps, every Interval, up to the rate the last throttle
-//     settled on, or --rate: from nothing to --rate in about 20 s.
-//   - Above the rate the last throttle settled on the platform's limit is
-//     found only by trying: a probe starts at a quarter Step and doubles
-//     every quiet Interval (TCP slow start; CUBIC's convex region: careful
-//     near the old limit, fast once past it), so a limit raised from 10 to
-//     30 requests/s is followed within seconds. Probes come once
-//     ProbeEvery answers were accepted at the settled rate, or MaxHold
-//     after the last refusal, whichever is first: a probe costs a refusal
-//     or two, so refusals stay about one per ProbeEvery accepted requests
-//     — the accepts-to-requests ratio that gRPC's adaptive client-side
-//     throttling budgets, used here to space the probes.
+//     settled on (a blind cut climbs back to where it was): from nothing
+//     to --rate in about 20 s.
+//   - Above the rate the last throttle settled on, the platform's limit is
+//     found only by trying: a probe starts at half a Step and doubles
+//     every quiet Interval up to ProbeMax Steps (TCP slow start; CUBIC's
+//     convex region, careful near the old limit and fast past it), so a
+//     limit raised from 10 to 30 requests/s is followed within 15 s, and
+//     a probe that finds more probes again after Hold. Otherwise probes
+//     come once ProbeEvery answers were accepted at the settled rate, or
+//     MaxHold after the last refusal, whichever is first: a probe costs a
+//     refusal or two, so refusals stay near one per ProbeEvery accepted
+//     requests — the accepts-to-requests ratio that gRPC's adaptive
+//     client-side throttling budgets, used here to space the probes.
 //
 // Not taken: rclone's exponential decay back to full speed (recovery here
 // is additive, so a platform at its limit is not hit again at once), and
@@ -70,12 +73,10 @@ import (
 // Tuning of the controller. Each is a constant so that the package doc and
 // the tests can name it.
 const (
-	// Beta is the deepest one throttle decision cuts when the platform's
-	// acceptance was measured: the new rate is at least Beta × the old one
-	// and at least the accepted rate.
-	Beta = 0.7
-	// Blind is the cut when nothing could be measured yet.
-	Blind = 0.5
+	// Down is the deepest one throttle decision cuts: the new rate is at
+	// least Down × the old one, and at least what the platform accepted.
+	// Before anything is measured it is the cut.
+	Down = 0.5
 	// DownEvery: at most one decrease per DownEvery.
 	DownEvery = time.Second
 	// Window is how far back acceptance and busy answers are measured, in
@@ -104,6 +105,12 @@ const (
 	// the wait, so that a raised limit is found in seconds.
 	ProbeEvery = 100
 	MaxHold    = 8 * time.Second
+	// ProbeMax caps the probing step, in Steps: doubling from half a
+	// Step, it gets there in three intervals.
+	ProbeMax = 4
+	// RiseMargin: a throttle that settles this much above the rate the
+	// one before settled on shows a raised limit.
+	RiseMargin = 0.1
 
 	// BusyShare: busy answers lower the rate only when they are at least
 	// this share of the answers of the last Window (and at least
@@ -151,6 +158,9 @@ type Pacer struct {
 
 	// Since the last throttle decision: accepted answers, for ProbeEvery.
 	sinceDown int
+	// rising: the last throttle settled well above the one before — a
+	// raised limit being found; probing resumes after Hold.
+	rising    bool
 	lastDown  time.Time // last decrease (throttle or busy)
 	lastThr   time.Time // last throttled answer
 	lastBusy  time.Time // last decrease for busy answers
@@ -190,7 +200,7 @@ func New(perSecond float64, opts ...Option) *Pacer {
 	}
 	p.max, p.cur, p.low, p.known = perSecond, perSecond, perSecond, perSecond
 	p.step = perSecond / RecoverySteps
-	p.probe = p.step / 4
+	p.probe = p.step / 2
 	p.lowLogged = perSecond
 	p.lim = rate.NewLimiter(rate.Limit(perSecond), 1)
 	now := p.now()
@@ -275,15 +285,19 @@ func (p *Pacer) OnThrottle() {
 	// Before anything is measured, halve the rate to stop the refusals
 	// quickly, but climb back towards where it was: the cut is a guess,
 	// not a measure of the platform's limit.
-	next, known := p.cur*Blind, p.cur
+	next, known := p.cur*Down, p.cur
 	if a, ok := p.accepted(now); ok {
-		next = max(p.cur*Beta, min(a, p.cur))
+		next = max(p.cur*Down, min(a, p.cur))
 		known = next
 	}
 	next = max(next, MinRate)
+	// A probe that found the platform accepting more than the rate the
+	// last throttle settled on goes on probing after Hold: the limit was
+	// raised, and is being found.
+	p.rising = known > p.known*(1+RiseMargin)
 	p.lastDown = now
 	p.known = max(known, next)
-	p.probe = p.step / 4
+	p.probe = p.step / 2
 	p.sinceDown = 0
 	p.set(now, next, "throttled")
 }
@@ -355,26 +369,51 @@ func (p *Pacer) grow(now time.Time) {
 	if p.cur < p.known {
 		next = min(p.cur+p.step, p.known)
 	} else {
-		if p.sinceDown < ProbeEvery && now.Sub(p.lastThr) < MaxHold {
+		if !p.rising && p.sinceDown < ProbeEvery && now.Sub(p.lastThr) < MaxHold {
 			return
 		}
 		next = p.cur + p.probe
-		p.probe *= 2
+		p.probe = min(2*p.probe, ProbeMax*p.step)
 	}
 	p.lastUp = now
 	p.set(now, min(next, p.max), "recovering")
 }
 
-// accepted is the rate of accepted answers over the bins of the last
-// Window in which requests left at the full rate; ok is false when they
-// add up to less than MinSpan.
+// accepted is what the platform demonstrably accepted lately: the rate
+// of accepted answers in the bins in which requests left at the full
+// rate. Right after a decision taken on a refusal the platform's bucket
+// held less than one request, so the bins since then measure its rate,
+// less one answer. Otherwise the bins of the last Window do, or those of
+// its last second when they say more (the rate was rising), less Slack
+// for a burst. ok is false when too little was sent at the full rate to
+// tell.
 func (p *Pacer) accepted(now time.Time) (float64, bool) {
+	if !p.lastDown.IsZero() && now.Sub(p.lastDown) < Window {
+		if a, ok := p.acceptedSince(now, p.lastDown, 0.5, MinSpan*3/4); ok {
+			return a, true
+		}
+	}
+	a, ok := p.acceptedSince(now, time.Time{}, Slack, MinSpan)
+	if last, lok := p.acceptedSince(now, now.Add(-MinSpan), 1, MinSpan*3/4); lok && last > a {
+		return last, true
+	}
+	return a, ok
+}
+
+// acceptedSince is the accepted rate over the full-rate bins that began
+// at or after since, less slack answers; ok is false below minSpan.
+func (p *Pacer) acceptedSince(now, since time.Time, slack float64, minSpan time.Duration) (float64, bool) {
 	var n int
 	var span time.Duration
-	for i := range p.ring {
+	for k := range bins {
+		i := (p.head - k + bins) % bins
+		from := p.headFrom.Add(-time.Duration(k) * Bin)
+		if from.Before(since) {
+			break
+		}
 		b := &p.ring[i]
 		d := Bin
-		if i == p.head {
+		if k == 0 {
 			d = now.Sub(p.headFrom)
 		}
 		// Requests are whole: a bin that allowed 2.6 sent 2 or 3.
@@ -384,10 +423,10 @@ func (p *Pacer) accepted(now time.Time) (float64, bool) {
 		n += b.accepted
 		span += d
 	}
-	if span < MinSpan {
+	if span < minSpan {
 		return 0, false
 	}
-	return float64(max(n-Slack, 0)) / span.Seconds(), true
+	return max(float64(n)-slack, 0) / span.Seconds(), true
 }
 
 // advance moves the history to now: the bin in progress counts the

@@ -49,16 +49,16 @@ func TestThrottleBeforeAnythingIsMeasuredHalves(t *testing.T) {
 	p.OnThrottle()
 	p.OnThrottle() // the same burst of refusals
 	p.OnThrottle()
-	if got := p.Stats().Rate; got != 20*Blind {
-		t.Fatalf("rate after the first burst of throttles = %v, want %v", got, 20*Blind)
+	if got := p.Stats().Rate; got != 20*Down {
+		t.Fatalf("rate after the first burst of throttles = %v, want %v", got, 20*Down)
 	}
 	if got := p.Stats().Throttled; got != 3 {
 		t.Errorf("throttled = %d, want 3 (every answer counts)", got)
 	}
 	c.advance(DownEvery)
 	p.OnThrottle()
-	if got := p.Stats().Rate; got != 20*Blind*Blind {
-		t.Errorf("rate after a second second of throttling, still nothing measured = %v, want %v", got, 20*Blind*Blind)
+	if got := p.Stats().Rate; got != 20*Down*Down {
+		t.Errorf("rate after a second second of throttling, still nothing measured = %v, want %v", got, 20*Down*Down)
 	}
 }
 
@@ -77,8 +77,7 @@ func TestThrottleNeverCutsBelowWhatWasAccepted(t *testing.T) {
 	platform.SetLimitAt(c.t, 12)
 	feed(p, c, 30*time.Second, 0, answer)
 	// It accepted 12/s (less a burst, over a window of 250 ms bins): the
-	// rate went down to that and never below — where a cut by Beta would
-	// have gone to 10.5.
+	// rate went down to that and never below.
 	if low := p.Stats().Lowest; low < 11 {
 		t.Errorf("lowest rate %v is below what the platform accepted (12/s)", low)
 	}
@@ -87,17 +86,33 @@ func TestThrottleNeverCutsBelowWhatWasAccepted(t *testing.T) {
 	}
 }
 
-func TestThrottleCutsAtMostBeta(t *testing.T) {
+func TestThrottleCutsAtMostHalf(t *testing.T) {
 	p, c := newTestPacer(40)
-	// At the full rate, and the platform accepted only 4/s of 40.
-	feed(p, c, Window, 0, func(i int) {
-		if i%10 == 0 {
+	platform := rate.NewLimiter(rate.Inf, 2)
+	var cuts []float64 // after ÷ before, per decision
+	answer := func(int) {
+		if platform.AllowN(c.t, 1) {
 			p.OnSuccess()
+			return
 		}
-	})
-	p.OnThrottle()
-	if got := p.Stats().Rate; !near(got, 40*Beta) {
-		t.Errorf("rate = %v, want %v: one decision cuts by Beta at most", got, 40*Beta)
+		before := p.Stats().Rate
+		p.OnThrottle()
+		if after := p.Stats().Rate; after != before {
+			cuts = append(cuts, after/before)
+		}
+	}
+	feed(p, c, Window, 0, answer)
+	// The platform drops to 4/s: each decision halves the rate at most,
+	// down to what the platform accepts.
+	platform.SetLimitAt(c.t, 4)
+	feed(p, c, 10*time.Second, 0, answer)
+	for _, f := range cuts {
+		if f < Down {
+			t.Errorf("cuts %v: one decision more than halved the rate", cuts)
+		}
+	}
+	if got := p.Stats().Rate; got < 3.5 || got > 4.5 {
+		t.Errorf("rate %v after cuts %v, want about the 4/s accepted", got, cuts)
 	}
 }
 
@@ -108,39 +123,68 @@ func TestSlowStretchIsNoMeasure(t *testing.T) {
 	p, c := newTestPacer(20)
 	feed(p, c, Window, 2, nil) // 2 requests/s, all accepted, at a rate of 20
 	p.OnThrottle()
-	if got := p.Stats().Rate; got != 20*Blind {
-		t.Errorf("rate = %v, want the blind cut %v, not the 2/s the run happened to send", got, 20*Blind)
+	if got := p.Stats().Rate; got != 20*Down {
+		t.Errorf("rate = %v, want the blind cut %v, not the 2/s the run happened to send", got, 20*Down)
 	}
 }
 
+// TestRecoveryIsAdditive: back towards the rate a blind cut left, one
+// Step (--rate ÷ RecoverySteps) per Interval after Hold.
 func TestRecoveryIsAdditive(t *testing.T) {
 	p, c := newTestPacer(20)
-	feed(p, c, Window, 0, func(i int) {
-		if i%2 == 0 {
-			p.OnSuccess()
-		}
-	})
-	p.OnThrottle() // settles at 14 (Beta), the accepted 10/s being lower
-	low := p.Stats().Rate
-	// Nothing rises within Hold.
-	feed(p, c, Hold-Interval, 0, nil)
-	if got := p.Stats().Rate; got != low {
-		t.Fatalf("rate rose to %v within Hold of a throttle", got)
+	p.OnThrottle() // nothing measured: halved, to climb back to 20
+	feed(p, c, Hold-Interval/2, 0, nil)
+	if got := p.Stats().Rate; got != 10 {
+		t.Fatalf("rate %v within Hold of a throttle, want 10", got)
 	}
-	// Then: probing above the rate the throttle settled on, careful at
-	// first — a quarter step, doubling.
 	var rates []float64
-	for range 12 {
+	for p.Stats().Rate < 20 && len(rates) < 30 {
 		feed(p, c, Interval, 0, nil)
 		rates = append(rates, p.Stats().Rate)
 	}
-	if rates[len(rates)-1] != 20 {
-		t.Errorf("rates %v did not return to 20", rates)
-	}
+	step := 20.0 / RecoverySteps
 	for i := 1; i < len(rates); i++ {
-		if rates[i] < rates[i-1] {
-			t.Errorf("rates %v fell without a throttle", rates)
+		if d := rates[i] - rates[i-1]; d != 0 && !near(d, step) {
+			t.Errorf("rates %v: a step of %v, want %v", rates, d, step)
 		}
+	}
+	if len(rates) > 12 {
+		t.Errorf("rates %v: 10 steps of 1 took %d intervals", rates, len(rates))
+	}
+}
+
+// TestProbingDoubles: above the rate a measured throttle settled on, the
+// rate probes from half a Step, doubling, once ProbeEvery answers were
+// accepted or MaxHold passed.
+func TestProbingDoubles(t *testing.T) {
+	p, c := newTestPacer(40)
+	feed(p, c, Window, 0, func(i int) {
+		if i%4 == 0 {
+			p.OnSuccess()
+		}
+	})
+	p.OnThrottle() // settles at 20 (halved; 10/s were accepted)
+	prev := p.Stats().Rate
+	var steps []float64
+	for range 15 {
+		feed(p, c, Interval, 0, nil)
+		if r := p.Stats().Rate; r != prev {
+			steps = append(steps, r-prev)
+			prev = r
+		}
+	}
+	step := 40.0 / RecoverySteps
+	want := []float64{step / 2, step, 2 * step, ProbeMax * step} // then capped by --rate
+	if len(steps) < len(want) {
+		t.Fatalf("steps %v, want %v", steps, want)
+	}
+	for i, w := range want {
+		if !near(steps[i], w) {
+			t.Fatalf("steps %v, want %v: half a step, doubling, capped at %d steps", steps, want, ProbeMax)
+		}
+	}
+	if prev != 40 {
+		t.Errorf("rate %v at the end, want --rate 40", prev)
 	}
 }
 
