@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -74,6 +75,7 @@ type csvSource struct {
 	lazy    bool // LazyQuotes is on: guard against an unclosed quote
 	delim   string
 	scratch []string
+	feed    *csvFeed // records parsed ahead, once the header is read
 }
 
 func newCSVReader(path string, in io.Reader, closer io.Closer, opts Options) (*Reader, error) {
@@ -86,6 +88,7 @@ func newCSVReader(path string, in io.Reader, closer io.Closer, opts Options) (*R
 	if err := r.readHeader(opts); err != nil {
 		return nil, err
 	}
+	src.startFeed()
 	return r, nil
 }
 
@@ -437,6 +440,14 @@ func bareQuoteLine(sample []byte, atEOF bool, delim rune) (int, bool) {
 }
 
 func (s *csvSource) next() (int, []string, error) {
+	if s.feed != nil {
+		return s.feed.next()
+	}
+	return s.read()
+}
+
+// read parses the next record.
+func (s *csvSource) read() (int, []string, error) {
 	rec, err := s.cr.Read()
 	if err == io.EOF {
 		return 0, nil, io.EOF
@@ -503,7 +514,81 @@ func (s *csvSource) cell(_ *Column, v string) validate.Cell { return validate.Te
 
 func (s *csvSource) finish() error { return nil }
 
+// csvFeed parses records on a goroutine of its own, a batch ahead of the
+// Reader, so that decoding and splitting the text run on one core while
+// rows are validated on the other. Only its goroutine touches the
+// csv.Reader once it runs.
+type csvFeed struct {
+	batches chan []csvRecord
+	stop    chan struct{}
+	done    chan struct{}
+	cur     []csvRecord
+	end     bool
+}
+
+type csvRecord struct {
+	line int
+	vals []string
+	err  error
+}
+
+// startFeed starts parsing ahead, once the header is read.
+func (s *csvSource) startFeed() {
+	f := &csvFeed{batches: make(chan []csvRecord, 4), stop: make(chan struct{}), done: make(chan struct{})}
+	s.feed = f
+	go func() {
+		defer close(f.done)
+		defer close(f.batches)
+		batch := make([]csvRecord, 0, feedBatch)
+		for {
+			line, vals, err := s.read()
+			if vals != nil {
+				vals = slices.Clone(vals) // ReuseRecord: the slice is the parser's
+			}
+			batch = append(batch, csvRecord{line, vals, err})
+			fatal := err != nil && !errors.Is(err, ErrBadRecord)
+			if len(batch) < feedBatch && !fatal {
+				continue
+			}
+			select {
+			case f.batches <- batch:
+			case <-f.stop:
+				return
+			}
+			if fatal {
+				return
+			}
+			batch = make([]csvRecord, 0, feedBatch)
+		}
+	}()
+}
+
+func (f *csvFeed) next() (int, []string, error) {
+	for len(f.cur) == 0 {
+		if f.end {
+			return 0, nil, io.EOF
+		}
+		b, ok := <-f.batches
+		if !ok {
+			f.end = true
+			continue
+		}
+		f.cur = b
+	}
+	r := f.cur[0]
+	f.cur = f.cur[1:]
+	if r.err != nil && !errors.Is(r.err, ErrBadRecord) {
+		f.end, f.cur = true, nil // fatal, or io.EOF: nothing follows
+	}
+	return r.line, r.vals, r.err
+}
+
 func (s *csvSource) close() error {
+	if s.feed != nil {
+		close(s.feed.stop)
+		<-s.feed.done
+		s.feed = nil
+	}
 	if s.closer != nil {
 		return s.closer.Close()
 	}

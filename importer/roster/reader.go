@@ -255,7 +255,9 @@ func (r *Reader) Column(f validate.Field) (Column, bool) {
 // a saved result) are added while reading, so read it again after io.EOF.
 func (r *Reader) Warnings() []string { return slices.Clone(r.warnings) }
 
-// Close releases the file and any temporary files.
+// Close releases the file and any temporary files, and stops the
+// goroutine that reads ahead (an .xlsx, .xls or CSV roster is parsed a
+// batch of rows ahead of Next, on another core).
 func (r *Reader) Close() error {
 	if r.src == nil {
 		return nil

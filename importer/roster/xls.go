@@ -82,6 +82,7 @@ func openXLS(path string, f *os.File, size int64, ext string, opts Options) (*Re
 		return nil, err
 	}
 	src.sample(r)
+	src.startFeed()
 	ok = true
 	return r, nil
 }

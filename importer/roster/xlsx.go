@@ -121,6 +121,7 @@ type xlsxSource struct {
 	line       int       // number of the row last returned
 	cur        xlsxRow   // the row last returned
 	ahead      []xlsxRow // rows read ahead by sample, not yet returned
+	feed       *rowFeed  // the rows after them, scanned on another goroutine
 	aheadErr   error     // what ended the read-ahead, returned after ahead
 	hiddenOK   bool      // the hidden-row warning was given
 	formOK     bool      // the formula warning was given
@@ -239,6 +240,7 @@ func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
 		return nil, err
 	}
 	src.sample(r)
+	src.startFeed()
 	ok = true
 	return r, nil
 }
@@ -429,8 +431,14 @@ func (r xlsxRow) keep() xlsxRow {
 
 // scanError is the error of a sheet that cannot be read past row.
 func (x *xlsxSource) scanError(row int, err error) error {
+	return x.scanErrorOf(x.path, x.sheet, row, err)
+}
+
+// scanErrorOf is scanError, safe on the feed's goroutine: it reads only
+// fields that never change once the feed runs.
+func (x *xlsxSource) scanErrorOf(path, sheet string, row int, err error) error {
 	if errors.Is(err, errInflated) {
-		return &Error{Path: x.path, Sheet: x.sheet, Row: row, Err: bombError(x.size, x.budget.limit)}
+		return &Error{Path: path, Sheet: sheet, Row: row, Err: bombError(x.size, x.budget.limit)}
 	}
 	msg := "the sheet XML is damaged: " + err.Error() + "; open the file in Excel or WPS and save it again"
 	if x.kind == "xls" {
@@ -439,7 +447,7 @@ func (x *xlsxSource) scanError(row int, err error) error {
 	if err.Error() == errTruncated.Error() {
 		msg = err.Error() + "; copy it again, or open it in Excel or WPS and save it again"
 	}
-	return &Error{Path: x.path, Sheet: x.sheet, Row: row, Err: newMsg(msg, ErrCorrupt, err)}
+	return &Error{Path: path, Sheet: sheet, Row: row, Err: newMsg(msg, ErrCorrupt, err)}
 }
 
 func (x *xlsxSource) next() (int, []string, error) {
@@ -450,6 +458,11 @@ func (x *xlsxSource) next() (int, []string, error) {
 		x.ahead = x.ahead[1:]
 	case x.aheadErr != nil:
 		return 0, nil, x.aheadErr
+	case x.feed != nil:
+		var err error
+		if row, err = x.feed.next(); err != nil {
+			return 0, nil, err
+		}
 	default:
 		var err error
 		if row, err = x.scanRow(); err != nil {
@@ -609,11 +622,108 @@ func parseISODate(v string) (time.Time, bool) {
 }
 
 func (x *xlsxSource) finish() error {
-	if err := x.scan.drain(); err != nil {
+	if x.feed != nil {
+		if err := x.feed.drainErr; err != nil {
+			return err
+		}
+	} else if err := x.scan.drain(); err != nil {
 		return x.scanError(x.line+1, err)
 	}
 	x.mergeWarnings()
 	return nil
+}
+
+// rowFeed scans the sheet on a goroutine of its own, a batch of rows ahead
+// of the Reader, so that inflating and scanning the XML (or the BIFF
+// records) run on one core while the rows are converted and validated on
+// the other. Only the feed's goroutine touches the rowSource once it runs.
+type rowFeed struct {
+	batches  chan rowBatch
+	stop     chan struct{}
+	done     chan struct{}
+	cur      []xlsxRow
+	end      error // io.EOF or the fatal error, once the last batch came
+	drainErr error // what drain found after the last row
+}
+
+type rowBatch struct {
+	rows     []xlsxRow
+	err      error // set on the last batch: io.EOF or a fatal error
+	drainErr error
+}
+
+const feedBatch = 256
+
+// startFeed starts the feed after the rows sample read ahead.
+func (x *xlsxSource) startFeed() {
+	if x.aheadErr != nil {
+		return // the sheet already ended in an error
+	}
+	f := &rowFeed{batches: make(chan rowBatch, 4), stop: make(chan struct{}), done: make(chan struct{})}
+	x.feed = f
+	last := x.line
+	if n := len(x.ahead); n > 0 {
+		last = x.ahead[n-1].line
+	}
+	scan, path, sheet := x.scan, x.path, x.sheet
+	go func() {
+		defer close(f.done)
+		defer close(f.batches)
+		var b rowBatch
+		for {
+			row, at, err := scan.nextRow()
+			if err == nil {
+				b.rows = append(b.rows, row.keep())
+				last = row.line
+				if len(b.rows) < feedBatch {
+					continue
+				}
+			} else if err == io.EOF {
+				b.err = io.EOF
+				if derr := scan.drain(); derr != nil {
+					b.drainErr = x.scanErrorOf(path, sheet, last+1, derr)
+				}
+			} else {
+				if at <= last {
+					at = last + 1
+				}
+				b.err = x.scanErrorOf(path, sheet, at, err)
+			}
+			select {
+			case f.batches <- b:
+			case <-f.stop:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+			b = rowBatch{rows: make([]xlsxRow, 0, feedBatch)}
+		}
+	}()
+}
+
+// next returns the next row of the feed.
+func (f *rowFeed) next() (xlsxRow, error) {
+	for len(f.cur) == 0 {
+		if f.end != nil {
+			return xlsxRow{}, f.end
+		}
+		b, ok := <-f.batches
+		if !ok {
+			f.end = io.EOF
+			continue
+		}
+		f.cur, f.end, f.drainErr = b.rows, b.err, b.drainErr
+	}
+	row := f.cur[0]
+	f.cur = f.cur[1:]
+	return row, nil
+}
+
+// close stops the feed's goroutine and waits for it.
+func (f *rowFeed) close() {
+	close(f.stop)
+	<-f.done
 }
 
 // mergeWarnings tells about merged ranges: only their top-left cell holds
@@ -644,6 +754,10 @@ func (x *xlsxSource) mergeWarnings() {
 
 func (x *xlsxSource) close() error {
 	var errs []error
+	if x.feed != nil {
+		x.feed.close()
+		x.feed = nil
+	}
 	if x.scan != nil {
 		errs = append(errs, x.scan.close())
 		x.scan = nil
