@@ -118,6 +118,7 @@ func FuzzXLSX(f *testing.F) {
 	f.Add([]byte(sheetDoc(`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>姓名</t></is></c></row>`+
 		`<row r="2"><c r="A2"><v>100101</v></c><c r="B2" t="s"><v>1</v></c></row>`)), []byte(sst))
 	f.Add([]byte(sheetDoc(`<row><c t="inlineStr"><is><t>卡号</t></is></c></row><row><c t="str"><f>A1</f><v>&#21345;&amp;&lt;</v></c><c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c></row>`)), []byte(sst))
+	f.Add([]byte(sheetDoc("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a\r\nb\rc&#13;d</t></is></c></row>")), []byte(sst))
 	f.Add([]byte(`<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="3"><x:c r="C3" t="inlineStr"><x:is><x:t><![CDATA[<a>]]></x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>`), []byte(""))
 	f.Fuzz(func(t *testing.T, sheet, strings []byte) {
 		p := filepath.Join(t.TempDir(), "fuzz.xlsx")

@@ -297,7 +297,7 @@ func decodeText(dst, raw []byte, limit int) (out []byte, cut bool, err error) {
 		if len(dst)+i > limit {
 			return append(dst, raw[:max(limit-len(dst), 0)]...), true, nil
 		}
-		dst = append(dst, raw[:i]...)
+		dst = appendEOL(dst, raw[:i])
 		raw = raw[i:]
 		if len(raw) == 0 {
 			break
@@ -314,6 +314,23 @@ func decodeText(dst, raw []byte, limit int) (out []byte, cut bool, err error) {
 		raw = raw[semi+1:]
 	}
 	return dst, cut, nil
+}
+
+// appendEOL appends text as XML reads it: a line break written CR LF, or
+// CR alone, is LF (XML 1.0 §2.11); a &#13; reference stays a CR.
+func appendEOL(dst, b []byte) []byte {
+	for {
+		i := bytes.IndexByte(b, '\r')
+		if i < 0 {
+			return append(dst, b...)
+		}
+		dst = append(dst, b[:i]...)
+		dst = append(dst, '\n')
+		b = b[i+1:]
+		if len(b) > 0 && b[0] == '\n' {
+			b = b[1:]
+		}
+	}
 }
 
 // entity resolves the name between & and ;.
