@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Reading .xls (Excel 97-2003, BIFF8). The two pure-Go libraries were
@@ -251,24 +252,24 @@ func unicodeStringN(b []byte, n int) (string, []byte, error) {
 	if len(b) < size {
 		return "", nil, errBIFF
 	}
-	return decodeChars(nil, b[:size], high), b[size:], nil
+	return decodeChars(b[:size], high), b[size:], nil
 }
 
-// decodeChars appends characters to dst as UTF-8: two bytes each
-// (UTF-16LE) when high, else one (the low byte of a UTF-16 code unit).
-func decodeChars(dst []byte, b []byte, high bool) string {
+// decodeChars decodes BIFF8 characters: two bytes each (UTF-16LE) when
+// high, else one (the low byte of a UTF-16 code unit, Latin-1).
+func decodeChars(b []byte, high bool) string {
 	if !high {
 		out := make([]rune, len(b))
 		for i, c := range b {
 			out[i] = rune(c)
 		}
-		return string(dst) + string(out)
+		return string(out)
 	}
 	u := make([]uint16, len(b)/2)
 	for i := range u {
 		u[i] = binary.LittleEndian.Uint16(b[2*i:])
 	}
-	return string(dst) + string(utf16.Decode(u))
+	return string(utf16.Decode(u))
 }
 
 // sstReader reads the shared strings of an SST record and the CONTINUE
@@ -320,9 +321,10 @@ func (s *sstReader) skip(n int) bool {
 	return true
 }
 
-// chars appends n characters to dst; a CONTINUE in their middle starts
-// with the flags byte of the rest.
-func (s *sstReader) chars(dst []byte, n int, high bool) ([]byte, bool) {
+// chars appends n characters to dst as UTF-16 code units, decoded once
+// whole so that a surrogate pair split by a record boundary survives; a
+// CONTINUE in their middle starts with the flags byte of the rest.
+func (s *sstReader) chars(dst []uint16, n int, high bool) ([]uint16, bool) {
 	for n > 0 {
 		if len(s.cur) == 0 {
 			if !s.more() || len(s.cur) < 1 {
@@ -339,7 +341,13 @@ func (s *sstReader) chars(dst []byte, n int, high bool) ([]byte, bool) {
 		if k == 0 {
 			return dst, false // half a character at the end of a record
 		}
-		dst = append(dst, decodeChars(nil, s.cur[:k*size], high)...)
+		for i := 0; i < k; i++ {
+			if high {
+				dst = append(dst, binary.LittleEndian.Uint16(s.cur[2*i:]))
+			} else {
+				dst = append(dst, uint16(s.cur[i]))
+			}
+		}
 		s.cur, n = s.cur[k*size:], n-k
 	}
 	return dst, true
@@ -356,6 +364,7 @@ func readSST(recs *biffRecords, data []byte, maxStrings int) (*sharedStrings, er
 	}
 	sst := &sharedStrings{off: make([]uint32, 1, min(unique, 1<<16)+1)}
 	s := &sstReader{recs: recs, cur: append([]byte(nil), data[8:]...)}
+	var units []uint16
 	var text []byte
 	for i := 0; i < unique; i++ {
 		h, ok := s.bytes(3)
@@ -381,9 +390,13 @@ func readSST(recs *biffRecords, data []byte, maxStrings int) (*sharedStrings, er
 			}
 			ext = int(binary.LittleEndian.Uint32(b))
 		}
-		if text, ok = s.chars(text[:0], n, flags&1 != 0); !ok || !s.skip(4*runs) || !s.skip(ext) {
+		if units, ok = s.chars(units[:0], n, flags&1 != 0); !ok || !s.skip(4*runs) || !s.skip(ext) {
 			sst.close()
 			return nil, errBIFF
+		}
+		text = text[:0]
+		for _, r := range utf16.Decode(units) {
+			text = utf8.AppendRune(text, r)
 		}
 		if err := sst.add(cutChars(text)); err != nil {
 			sst.close()
@@ -444,7 +457,7 @@ func (b *biffSheet) nextRow() (xlsxRow, int, error) {
 			b.done = true
 			break
 		}
-		row, col, ok := cellPos(typ, data)
+		row, _, ok := cellPos(typ, data)
 		if ok && b.cur != 0 && row != b.cur {
 			// The first cell of another row: the one collected is whole.
 			b.recs.unread(typ, len(data))
@@ -453,7 +466,6 @@ func (b *biffSheet) nextRow() (xlsxRow, int, error) {
 		if err := b.record(typ, data); err != nil {
 			return xlsxRow{}, row, err
 		}
-		_ = col // cells beyond the last column are dropped by set
 	}
 	if b.cur != 0 {
 		return b.emit(), 0, nil

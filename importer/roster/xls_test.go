@@ -136,23 +136,25 @@ func TestBIFFGlobals(t *testing.T) {
 	if _, err := readGlobals(newBIFFRecords(bytes.NewReader(old)), 100); !errors.Is(err, errOldBIFF) {
 		t.Errorf("BIFF5: %v", err)
 	}
-	// Two strings: "卡号" (UTF-16), then "abc" + "西瓜" split over a CONTINUE.
-	sst := []byte{4, 0, 0, 0, 2, 0, 0, 0, 2, 0, 1, 0x61, 0x53, 0xf7, 0x53, 5, 0, 0, 'a', 'b', 'c'}
-	cont := []byte{1, 0x7f, 0x89, 0xdc, 0x74}
-	stream := biffStream(biffBOF, biffRecord(recDateMode, []byte{1, 0}), biffRecord(recSST, sst), biffRecord(recContinue, cont), biffRecord(recEOF, nil))
+	// Three strings: "卡号" (UTF-16), "abc" + "西瓜" split over a CONTINUE,
+	// and "𠀀" (U+20000, a surrogate pair) split between its two halves.
+	sst := []byte{5, 0, 0, 0, 3, 0, 0, 0, 2, 0, 1, 0x61, 0x53, 0xf7, 0x53, 5, 0, 0, 'a', 'b', 'c'}
+	cont := []byte{1, 0x7f, 0x89, 0xdc, 0x74, 2, 0, 1, 0x40, 0xD8}
+	cont2 := []byte{1, 0x00, 0xDC}
+	stream := biffStream(biffBOF, biffRecord(recDateMode, []byte{1, 0}), biffRecord(recSST, sst), biffRecord(recContinue, cont), biffRecord(recContinue, cont2), biffRecord(recEOF, nil))
 	g, err = readGlobals(newBIFFRecords(bytes.NewReader(stream)), 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !g.date1904 || g.sst.len() != 2 {
+	if !g.date1904 || g.sst.len() != 3 {
 		t.Fatalf("1904 %v, %d strings", g.date1904, g.sst.len())
 	}
-	for i, want := range []string{"卡号", "abc西瓜"} {
+	for i, want := range []string{"卡号", "abc西瓜", "𠀀"} {
 		if got, _ := g.sst.get(i); got != want {
 			t.Errorf("string %d: %q, want %q", i, got, want)
 		}
 	}
-	if _, err := readGlobals(newBIFFRecords(bytes.NewReader(stream[:len(stream)-9])), 100); err == nil {
+	if _, err := readGlobals(newBIFFRecords(bytes.NewReader(stream[:len(stream)-16])), 100); err == nil {
 		t.Error("a truncated SST reads")
 	}
 	if _, err := readGlobals(newBIFFRecords(bytes.NewReader(stream)), 1); !errors.Is(err, errTooManyStrings) {
