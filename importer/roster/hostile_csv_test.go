@@ -51,6 +51,18 @@ func TestHostileCSV(t *testing.T) {
 			check: func(t *testing.T, r *Reader, rows []Row) {
 				checkWarnings(t, r.Warnings(), []string{"column " + strings.Repeat("长", 40) + "…(500 chars) (B) is not a card field"})
 			}},
+		{name: "long look-alike column name", text: "卡号,余额" + strings.Repeat("长", 100000) + "\n0100101,x\n", rows: 1,
+			check: func(t *testing.T, r *Reader, rows []Row) {
+				err := r.Require(nil)
+				if !errors.Is(err, ErrLooksLikeField) || len(err.Error()) > 1000 {
+					t.Errorf("Require: %d bytes: %.300v", len(err.Error()), err)
+				}
+				for _, w := range r.Warnings() {
+					if len(w) > 1000 {
+						t.Errorf("warning of %d bytes", len(w))
+					}
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

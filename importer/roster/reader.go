@@ -485,10 +485,12 @@ func joinWords(ws []string, conj string) string {
 }
 
 func mapArg(col string, f validate.Field) string {
-	return "--map " + shellArg(col+"="+f.String())
+	return "--map " + shellArg(validate.ShowValue(col)+"="+f.String())
 }
 
-func ignoreArg(col string) string { return "--ignore-column " + shellArg(col) }
+// ignoreArg suggests --ignore-column for a column; a header too long to
+// show whole is shortened, as in every message.
+func ignoreArg(col string) string { return "--ignore-column " + shellArg(validate.ShowValue(col)) }
 
 // shellArg quotes a command-line argument for a message when a shell
 // would split or expand it: double quotes, which bash, cmd.exe and
@@ -684,7 +686,7 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 		}
 		if o := r.byField[f]; o >= 0 {
 			if viaMap[o] {
-				r.warn(fmt.Sprintf("column %s would be %s, but --map gives %s to column %s: %s is ignored", c.describe(), f, f, cols[o].describe(), c.Name))
+				r.warn(fmt.Sprintf("column %s would be %s, but --map gives %s to column %s: %s is ignored", c.describe(), f, f, cols[o].describe(), validate.ShowValue(c.Name)))
 				continue
 			}
 			return errAt(newMsg(fmt.Sprintf("columns %s and %s both name the field %s: rename or delete one, choose one with %s, or leave the other out with %s",
