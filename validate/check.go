@@ -3,6 +3,7 @@ package validate
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -67,7 +68,18 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 	c := checker{v: v, in: in}
 	for f := range NumFields {
 		cell := in.Cells[f]
-		if !utf8.ValidString(cell.Text) {
+		if cell.Text == "" && cell.Kind != KindDate {
+			if v.required[f] {
+				c.problems = append(c.problems, Problem{
+					Field: f, Column: in.Columns[f], Reason: "empty, this column is required",
+				})
+			}
+			continue
+		}
+		// Most cells are short ASCII without control characters: one pass
+		// tells, and spares the UTF-8, trimming and control-character scans.
+		ascii, ctl := scanASCII(cell.Text)
+		if !ascii && !utf8.ValidString(cell.Text) {
 			c.fail(f, reasonGarbled)
 			continue
 		}
@@ -75,7 +87,12 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 			c.fail(f, reasonTooLong)
 			continue
 		}
-		s := cleanText(cell.Text)
+		var s string
+		if ascii {
+			s = strings.TrimSpace(cell.Text)
+		} else {
+			s = cleanText(cell.Text)
+		}
 		if s == "" && !(cell.Kind == KindDate && !cell.Time.IsZero()) {
 			if v.required[f] {
 				c.problems = append(c.problems, Problem{
@@ -90,9 +107,11 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 			c.fail(f, reasonFormulaError)
 			continue
 		}
-		if r, bad := firstControl(s); bad && !freeText[f] {
-			c.fail(f, controlReason(r))
-			continue
+		if !ascii || ctl {
+			if r, bad := firstControl(s); bad && !freeText[f] {
+				c.fail(f, controlReason(r))
+				continue
+			}
 		}
 		c.rule(f, cell, s)
 	}
@@ -107,6 +126,20 @@ const MaxCellChars = 32767
 
 // reasonTooLong is the problem of a cell over MaxCellChars.
 const reasonTooLong = "longer than the 32,767 characters an Excel cell holds: the cell is damaged or holds something else; shorten it"
+
+// scanASCII reports whether s is all ASCII, and whether it holds an ASCII
+// control character (C0 or DEL), in one pass.
+func scanASCII(s string) (ascii, ctl bool) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return false, ctl
+		case c < 0x20 || c == 0x7f:
+			ctl = true
+		}
+	}
+	return true, ctl
+}
 
 // reasonFormulaError is the problem of a field holding a formula error
 // (SPEC §2).
