@@ -32,10 +32,11 @@ type Reject struct {
 // in the roster's own columns plus a last column 错误原因, for staff to fix
 // and feed back to the importer.
 //
-// Phones and every other cell are written exactly as the roster had them,
-// NOT masked and not guarded against spreadsheet formulas: the file is the
-// staff's own data, to be corrected and imported again, and any change to a
-// value would be imported with it. Treat it like the roster itself.
+// Phones and every other cell are written as the roster had them, NOT
+// masked: the file is the staff's own data, to be corrected and imported
+// again. It is created 0600. In CSV, a cell a spreadsheet would run as a
+// formula gets a leading apostrophe (validate.GuardFormula), which the
+// roster reader takes off again, so the round trip is exact.
 //
 // Rows from rosters with different headers share one file whose columns are
 // the union of the headers in order of first appearance. Headers naming the
@@ -68,7 +69,9 @@ func CreateRejects(path string) (*Rejects, error) {
 	if err != nil {
 		return nil, err
 	}
-	af, err := CreateAtomic(path, 0o644)
+	// The rejects carry the roster's full values (phones unmasked, to be
+	// fixed and imported again): readable by the user only (SPEC §9).
+	af, err := CreateAtomic(path, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("rejects: %w", err)
 	}
@@ -229,7 +232,9 @@ func (r *Rejects) composeCSV(out io.Writer) error {
 			if v.kind == spoolDate {
 				rec[i] = v.time().Format("2006-01-02")
 			} else {
-				rec[i] = v.s
+				// Guarded so that opening the file runs nothing; the
+				// roster reader takes the guard off on re-import.
+				rec[i] = validate.GuardFormula(v.s)
 			}
 		}
 		return cw.Write(rec)

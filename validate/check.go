@@ -173,8 +173,11 @@ func (c *checker) warn(f Field, reason string) { c.add(f, reason, true) }
 
 func (c *checker) add(f Field, reason string, warning bool) {
 	value := c.in.Cells[f].Text
-	if f == Password {
+	switch f {
+	case Password:
 		value = "" // reports never show card passwords (SPEC §9)
+	case Phone:
+		value = maskPhoneValue(value) // nor a phone in full, in any message (SPEC §9)
 	}
 	c.problems = append(c.problems, Problem{
 		Field: f, Column: c.in.Columns[f], Value: value, Reason: reason, Warning: warning,

@@ -26,7 +26,7 @@ func TestDuplicates(t *testing.T) {
 		// The same values in another sheet: every one is a duplicate and
 		// names where it was first seen; the phone is typed differently.
 		{"b.xlsx:Sheet1", 17, "100101", "E2", "+86 188-6230-2465", "丙",
-			`卡号 "100101": also in row 2 of a.csv; 卡内编码 "E2": also in row 3 of a.csv; 手机 "+86 188-6230-2465": also in row 2 of a.csv`},
+			`卡号 "100101": also in row 2 of a.csv; 卡内编码 "E2": also in row 3 of a.csv; 手机 "+86****2465": also in row 2 of a.csv` /* masked (SPEC §9) */},
 		// A third occurrence still names the first.
 		{"b.xlsx:Sheet2", 5, "100101", "E3", "18862302467", "丁", `卡号 "100101": also in row 2 of a.csv`},
 		// An invalid row (bad name) still registers its well-formed values.
@@ -35,9 +35,9 @@ func TestDuplicates(t *testing.T) {
 		{"a.csv", 9, "200001", "E5", "18862302469", "戊", `卡号 "200001": also in row 6 of b.xlsx:Sheet2`},
 		// Malformed values are not registered, so they are no duplicates.
 		{"a.csv", 10, "ab", "E6", "1380013800", "己",
-			`卡号 "ab": 2 characters, a card number needs 4 to 32; 手机 "1380013800": 10 digits, a CN mobile has 11`},
+			`卡号 "ab": 2 characters, a card number needs 4 to 32; 手机 "13****00": 10 digits, a CN mobile has 11`},
 		{"a.csv", 11, "ab", "E7", "1380013800", "庚",
-			`卡号 "ab": 2 characters, a card number needs 4 to 32; 手机 "1380013800": 10 digits, a CN mobile has 11`},
+			`卡号 "ab": 2 characters, a card number needs 4 to 32; 手机 "13****00": 10 digits, a CN mobile has 11`},
 		// The same text as a card number and as an in-card code is fine.
 		{"a.csv", 12, "300001", "100102", "18862302470", "辛", ""},
 		// Full-width input normalises before the duplicate check.

@@ -57,6 +57,6 @@ func ExampleValidator_Check() {
 	// message: ""
 	// valid: false
 	// 卡号 "１００１０１": also in row 2 of roster.xlsx:Sheet1
-	// 手机号 "1380013800": 10 digits, a CN mobile has 11
+	// 手机号 "13****00": 10 digits, a CN mobile has 11
 	// warning: 身份证 "11010519940103103x": says male but 性别 is 女
 }

@@ -510,7 +510,12 @@ func quoteProblem(err error) string {
 	return err.Error()
 }
 
-func (s *csvSource) cell(_ *Column, v string) validate.Cell { return validate.TextCell(v) }
+// cell reads a CSV field. A field a rejects file guarded against running
+// as a formula ('=…, '-50) reads as it was before (SPEC §9): a rejects
+// file imported unchanged reads exactly like the roster it came from.
+func (s *csvSource) cell(_ *Column, v string) validate.Cell {
+	return validate.TextCell(validate.UnguardFormula(v))
+}
 
 func (s *csvSource) finish() error { return nil }
 
