@@ -166,3 +166,15 @@ func TestFirstRequestLeavesBeforeTheRosterIsRead(t *testing.T) {
 		t.Errorf("statuses = %v", got)
 	}
 }
+
+// A platform refusal that quotes the row's phone reaches the report
+// masked (SPEC §9).
+func TestRefusalQuotingThePhoneIsMasked(t *testing.T) {
+	f := &fakePlatform{issue: func(cards []*platform.Card) ([]platform.Answer, error) {
+		return nil, &platform.Rejection{Info: "手机号" + cards[0].Phone + "已被其他会员使用", Card: cards[0].Cardno}
+	}}
+	r := doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{rosterCSV(t, 1, nil)}, Platform: f, BatchSize: 1})
+	if l := r.lines[0]; l.Status != platform.StatusRejected || l.Message != "手机号138****0000已被其他会员使用" {
+		t.Errorf("%s %q", l.Status, l.Message)
+	}
+}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cardimport/cardimport/importer/journal"
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate"
 )
 
 // outcomes decides the fate of one batch's cards: it issues, bisects,
@@ -36,6 +38,11 @@ func (o *outcomes) park(j *job, until time.Time, why string, round int) {
 func (o *outcomes) set(j *job, st platform.Status, a platform.Answer, msg string) {
 	if o.final == nil {
 		o.final = make(map[*job]bool)
+	}
+	// A platform's words may quote the row's phone ("手机号139…已被其他会员
+	// 使用"): people read this message, so the phone is masked (SPEC §9).
+	if p := j.card.Phone; p != "" && strings.Contains(msg, p) {
+		msg = strings.ReplaceAll(msg, p, validate.MaskPhone(p))
 	}
 	j.status, j.answer, j.msg = st, a, msg
 	o.final[j] = true
