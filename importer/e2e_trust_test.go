@@ -10,6 +10,7 @@ import (
 	"github.com/cardimport/cardimport/importer"
 	"github.com/cardimport/cardimport/importer/journal"
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/importer/sandbox"
 	"github.com/cardimport/cardimport/importer/sandy"
 	"github.com/cardimport/cardimport/report"
@@ -306,7 +307,7 @@ func TestSandyForeignPartialCardIsNotCompleted(t *testing.T) {
 	// Someone (a lost journal's run) opened the first two cards and did
 	// nothing more; the third was opened and fully migrated.
 	cfg := sandyConfig(t, c, setup, 3, nil)
-	ros := cfg.Rosters[0]
+	ros := cfg.Rosters[0].(*roster.Reader)
 	v, _ := validate.New(validate.Options{Profile: sandy.Profile, Levels: setup.Levels})
 	for i := 0; i < 3; i++ {
 		row, _ := ros.Next()

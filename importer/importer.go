@@ -41,7 +41,8 @@ type Checker interface {
 type Roster interface {
 	Source() string
 	Next() (roster.Row, error)
-	Input(roster.Row) *validate.Input
+	// InputTo maps a row to the validator's input, reusing in.
+	InputTo(in *validate.Input, row roster.Row)
 	Columns() []roster.Column
 }
 

@@ -46,9 +46,10 @@ type run struct {
 	log *slog.Logger
 	lim *logLimiter
 
-	results chan *job     // finished jobs, any order, to the collector
-	window  chan struct{} // a slot per row between reader and collector
-	headers [][]string    // each roster's header, for rejects (collector only)
+	input   validate.Input // the row being checked (reader goroutine only)
+	results chan *job      // finished jobs, any order, to the collector
+	window  chan struct{}  // a slot per row between reader and collector
+	headers [][]string     // each roster's header, for rejects (collector only)
 
 	stopDispatch atomic.Bool // no new batches: budget, fatal error, interrupt
 	interrupted  atomic.Bool // no new requests at all
@@ -251,7 +252,7 @@ func (r *run) read(ctx context.Context, v *validate.Validator, batches chan<- []
 			// A malformed CSV record is that row's verdict, not the run's.
 			badRecord := err != nil && errors.Is(err, roster.ErrBadRecord)
 			if err != nil && !badRecord {
-				r.fatal(fmt.Errorf("read %s: %w", ros.Source(), err))
+				r.fatal(err) // a roster error names the file, sheet and row
 				r.noteUnread(ros, seq)
 				return
 			}
@@ -296,7 +297,8 @@ func (r *run) read(ctx context.Context, v *validate.Validator, batches chan<- []
 
 // check validates one row into a job.
 func (r *run) check(v *validate.Validator, src int, ros Roster, row roster.Row, seq int64) *job {
-	in := ros.Input(row)
+	in := &r.input // the reader's, reused row after row
+	ros.InputTo(in, row)
 	card, problems := v.Check(in)
 	j := &job{
 		seq:      seq,
