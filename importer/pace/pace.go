@@ -40,7 +40,7 @@
 //     settled on (a blind cut climbs back to where it was): from nothing
 //     to --rate in about 20 s.
 //   - Above the rate the last throttle settled on, the platform's limit is
-//     found only by trying: a probe starts at half a Step and doubles
+//     found only by trying: a probe starts at one Step and doubles
 //     every quiet Interval up to ProbeMax Steps (TCP slow start; CUBIC's
 //     convex region, careful near the old limit and fast past it), so a
 //     limit raised from 10 to 30 requests/s is followed within 15 s, and
@@ -104,9 +104,9 @@ const (
 	// throttle settled on before the rate probes above it; MaxHold bounds
 	// the wait, so that a raised limit is found in seconds.
 	ProbeEvery = 100
-	MaxHold    = 8 * time.Second
-	// ProbeMax caps the probing step, in Steps: doubling from half a
-	// Step, it gets there in three intervals.
+	MaxHold    = 10 * time.Second
+	// ProbeMax caps the probing step, in Steps: doubling from one Step,
+	// it gets there in two intervals.
 	ProbeMax = 4
 	// RiseMargin: a throttle that settles this much above the rate the
 	// one before settled on shows a raised limit.
@@ -161,7 +161,8 @@ type Pacer struct {
 	// rising: the last throttle settled well above the one before — a
 	// raised limit being found; probing resumes after Hold.
 	rising    bool
-	lastDown  time.Time // last decrease (throttle or busy)
+	lastDown  time.Time // last decision to lower (throttle or busy)
+	lastCut   time.Time // last decision on a throttle
 	lastThr   time.Time // last throttled answer
 	lastBusy  time.Time // last decrease for busy answers
 	lastUp    time.Time // last increase
@@ -200,7 +201,7 @@ func New(perSecond float64, opts ...Option) *Pacer {
 	}
 	p.max, p.cur, p.low, p.known = perSecond, perSecond, perSecond, perSecond
 	p.step = perSecond / RecoverySteps
-	p.probe = p.step / 2
+	p.probe = p.step
 	p.lowLogged = perSecond
 	p.lim = rate.NewLimiter(rate.Limit(perSecond), 1)
 	now := p.now()
@@ -295,9 +296,9 @@ func (p *Pacer) OnThrottle() {
 	// last throttle settled on goes on probing after Hold: the limit was
 	// raised, and is being found.
 	p.rising = known > p.known*(1+RiseMargin)
-	p.lastDown = now
+	p.lastDown, p.lastCut = now, now
 	p.known = max(known, next)
-	p.probe = p.step / 2
+	p.probe = p.step
 	p.sinceDown = 0
 	p.set(now, next, "throttled")
 }
@@ -382,14 +383,14 @@ func (p *Pacer) grow(now time.Time) {
 // accepted is what the platform demonstrably accepted lately: the rate
 // of accepted answers in the bins in which requests left at the full
 // rate. Right after a decision taken on a refusal the platform's bucket
-// held less than one request, so the bins since then measure its rate,
-// less one answer. Otherwise the bins of the last Window do, or those of
+// held less than one request, so the bins since then measure its rate
+// (less half an answer). Otherwise the bins of the last Window do, or those of
 // its last second when they say more (the rate was rising), less Slack
 // for a burst. ok is false when too little was sent at the full rate to
 // tell.
 func (p *Pacer) accepted(now time.Time) (float64, bool) {
-	if !p.lastDown.IsZero() && now.Sub(p.lastDown) < Window {
-		if a, ok := p.acceptedSince(now, p.lastDown, 0.5, MinSpan*3/4); ok {
+	if !p.lastCut.IsZero() && now.Sub(p.lastCut) < Window {
+		if a, ok := p.acceptedSince(now, p.lastCut, 0.5, MinSpan*3/4); ok {
 			return a, true
 		}
 	}

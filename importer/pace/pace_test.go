@@ -154,7 +154,7 @@ func TestRecoveryIsAdditive(t *testing.T) {
 }
 
 // TestProbingDoubles: above the rate a measured throttle settled on, the
-// rate probes from half a Step, doubling, once ProbeEvery answers were
+// rate probes from a Step, doubling, once ProbeEvery answers were
 // accepted or MaxHold passed.
 func TestProbingDoubles(t *testing.T) {
 	p, c := newTestPacer(40)
@@ -174,13 +174,13 @@ func TestProbingDoubles(t *testing.T) {
 		}
 	}
 	step := 40.0 / RecoverySteps
-	want := []float64{step / 2, step, 2 * step, ProbeMax * step} // then capped by --rate
+	want := []float64{step, 2 * step, ProbeMax * step} // then capped by --rate
 	if len(steps) < len(want) {
 		t.Fatalf("steps %v, want %v", steps, want)
 	}
 	for i, w := range want {
 		if !near(steps[i], w) {
-			t.Fatalf("steps %v, want %v: half a step, doubling, capped at %d steps", steps, want, ProbeMax)
+			t.Fatalf("steps %v, want %v: a step, doubling, capped at %d steps", steps, want, ProbeMax)
 		}
 	}
 	if prev != 40 {
