@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // ErrUnknownRegion is New's error for a phone region it does not know, for
@@ -22,6 +24,7 @@ type Validator struct {
 	levels   *levelIndex
 	required [NumFields]bool
 	dups     *dupTracker
+	lang     *lang.Printer // the language of the problems; nil: English
 }
 
 // New returns a Validator for opts. It fails for an unknown phone region
@@ -34,7 +37,7 @@ func New(opts Options) (*Validator, error) {
 	}
 	phone, err := lookupRegion(opts.PhoneRegion)
 	if err != nil {
-		return nil, err
+		return nil, inLanguage(opts.Printer, err)
 	}
 	now := opts.Now
 	if now.IsZero() {
@@ -46,6 +49,7 @@ func New(opts Options) (*Validator, error) {
 		phone:   phone,
 		today:   time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
 		dups:    newDupTracker(),
+		lang:    opts.Printer,
 	}
 	if opts.Levels != nil {
 		v.levels = newLevelIndex(opts.Levels)
@@ -71,7 +75,7 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 		if cell.Text == "" && cell.Kind != KindDate {
 			if v.required[f] {
 				c.problems = append(c.problems, Problem{
-					Field: f, Column: in.Columns[f], Reason: "empty, this column is required",
+					Field: f, Column: in.Columns[f], Reason: v.lang.Sprintf(reasonRequired), lang: v.lang,
 				})
 			}
 			continue
@@ -96,7 +100,7 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 		if s == "" && !(cell.Kind == KindDate && !cell.Time.IsZero()) {
 			if v.required[f] {
 				c.problems = append(c.problems, Problem{
-					Field: f, Column: in.Columns[f], Reason: "empty, this column is required",
+					Field: f, Column: in.Columns[f], Reason: v.lang.Sprintf(reasonRequired), lang: v.lang,
 				})
 			}
 			continue
@@ -109,7 +113,7 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 		}
 		if !ascii || ctl {
 			if r, bad := firstControl(s); bad && !freeText[f] {
-				c.fail(f, controlReason(r))
+				c.failErr(f, controlReason(r))
 				continue
 			}
 		}
@@ -119,13 +123,17 @@ func (v *Validator) Check(in *Input) (Card, []Problem) {
 	return c.card, c.problems
 }
 
+// reasonRequired is the problem of a required field left empty.
+var reasonRequired = lang.Msg("empty, this column is required", "为空，此列必填")
+
 // MaxCellChars is the most characters an Excel cell holds (SPEC §2): a
 // roster cell longer than that is invalid in any mapped column, whatever
 // the field's own rule.
 const MaxCellChars = 32767
 
 // reasonTooLong is the problem of a cell over MaxCellChars.
-const reasonTooLong = "longer than the 32,767 characters an Excel cell holds: the cell is damaged or holds something else; shorten it"
+var reasonTooLong = lang.Msg("longer than the 32,767 characters an Excel cell holds: the cell is damaged or holds something else; shorten it",
+	"超过了 Excel 单元格最多能放的 32,767 个字符：单元格已损坏或放了别的内容，请删短")
 
 // scanASCII reports whether s is all ASCII, and whether it holds an ASCII
 // control character (C0 or DEL), in one pass.
@@ -143,8 +151,9 @@ func scanASCII(s string) (ascii, ctl bool) {
 
 // reasonFormulaError is the problem of a field holding a formula error
 // (SPEC §2).
-const reasonFormulaError = "a formula error, the cell's real value is unknown; " +
-	"fix the formula in the roster or type the value"
+var reasonFormulaError = lang.Msg("a formula error, the cell's real value is unknown; "+
+	"fix the formula in the roster or type the value",
+	"是公式出错的结果，单元格的真实值无从得知：请在名单里改正公式，或直接填入值")
 
 // freeText marks the fields whose rules report control characters beside
 // their other rules; in every other field a control character is the only
@@ -165,11 +174,19 @@ type checker struct {
 	id     IDInfo
 }
 
-// fail reports a broken rule of field f.
-func (c *checker) fail(f Field, reason string) { c.add(f, reason, false) }
+// fail reports a broken rule of field f: the message key and its
+// arguments, said in the Validator's language.
+func (c *checker) fail(f Field, key string, args ...any) {
+	c.add(f, say(key, args...).in(c.v.lang), false)
+}
+
+// failErr reports a broken rule of field f in a parser's words.
+func (c *checker) failErr(f Field, err error) { c.add(f, render(c.v.lang, err), false) }
 
 // warn reports a doubt about field f that does not stop the row.
-func (c *checker) warn(f Field, reason string) { c.add(f, reason, true) }
+func (c *checker) warn(f Field, key string, args ...any) {
+	c.add(f, say(key, args...).in(c.v.lang), true)
+}
 
 func (c *checker) add(f Field, reason string, warning bool) {
 	value := c.in.Cells[f].Text
@@ -180,7 +197,7 @@ func (c *checker) add(f Field, reason string, warning bool) {
 		value = maskPhoneValue(value) // nor a phone in full, in any message (SPEC §9)
 	}
 	c.problems = append(c.problems, Problem{
-		Field: f, Column: c.in.Columns[f], Value: value, Reason: reason, Warning: warning,
+		Field: f, Column: c.in.Columns[f], Value: value, Reason: reason, Warning: warning, lang: c.v.lang,
 	})
 }
 
@@ -189,8 +206,20 @@ func (c *checker) column(f Field) string {
 	if col := c.in.Columns[f]; col != "" {
 		return col
 	}
+	if c.v.lang.Chinese() {
+		return fieldAliases[f][0]
+	}
 	return f.String()
 }
+
+// Messages of duplicates and of the ID number's cross-checks.
+var (
+	msgAlsoInRow    = lang.Msg("also in row %s", "与第%s行重复")
+	msgAlsoInRowOf  = lang.Msg("also in row %s of %s", "与 %[2]s 第%[1]s行重复")
+	msgIDSaysBorn   = lang.Msg("says born %s but %s is %s", "号码里的出生日期是%s，但%s一栏是%s")
+	msgIDSaysMale   = lang.Msg("says male but %s is %s", "号码显示为男性，但%s一栏是%s")
+	msgIDSaysFemale = lang.Msg("says female but %s is %s", "号码显示为女性，但%s一栏是%s")
+)
 
 // unique reports a duplicate of a well-formed value of field f.
 func (c *checker) unique(f Field, value string) {
@@ -201,10 +230,10 @@ func (c *checker) unique(f Field, value string) {
 	}
 	src, row := d.where(first)
 	if src == "" {
-		c.fail(f, "also in row "+strconv.Itoa(row))
+		c.fail(f, msgAlsoInRow, strconv.Itoa(row))
 		return
 	}
-	c.fail(f, "also in row "+strconv.Itoa(row)+" of "+src)
+	c.fail(f, msgAlsoInRowOf, strconv.Itoa(row), src)
 }
 
 // crossCheck compares an ID number's birth date and sex with the roster's.
@@ -213,13 +242,13 @@ func (c *checker) crossCheck() {
 		return
 	}
 	if !c.birth.IsZero() && !c.birth.Equal(c.id.Birth) {
-		c.warn(IDNumber, "says born "+showDate(c.id.Birth)+" but "+c.column(Birthday)+" is "+showDate(c.birth))
+		c.warn(IDNumber, msgIDSaysBorn, showDate(c.id.Birth), c.column(Birthday), showDate(c.birth))
 	}
 	if c.hasSex && c.id.Male != (c.card.Sex == 1) {
-		said := "female"
+		said := msgIDSaysFemale
 		if c.id.Male {
-			said = "male"
+			said = msgIDSaysMale
 		}
-		c.warn(IDNumber, "says "+said+" but "+c.column(Sex)+" is "+c.sexStr)
+		c.warn(IDNumber, said, c.column(Sex), c.sexStr)
 	}
 }

@@ -1,16 +1,23 @@
 package validate
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Reasons of ParseDate.
 var (
-	errDateSyntax = errors.New("not a date we can read: write it like 1990-02-03 or 19900203")
-	errZeroDate   = errors.New("an empty date from a database (0000-00-00)")
+	errDateSyntax = say(lang.Msg("not a date we can read: write it like 1990-02-03 or 19900203",
+		"看不懂这个日期：请写成 1990-02-03 或 19900203 这样"))
+	errZeroDate = say(lang.Msg("an empty date from a database (0000-00-00)", "数据库导出的空日期（0000-00-00）"))
+	errNoDay0   = say(lang.Msg("not a real date: there is no day 0", "日期不存在：没有0日"))
+	msgNoYear   = lang.Msg("year %s does not exist", "年份%s不存在")
+	msgNoMonth  = lang.Msg("not a real date: there is no month %s", "日期不存在：没有%s月")
+	// msgMonthDays names the month, then the year: February 1990, 1990年2月.
+	msgMonthDays = lang.Msg("not a real date: %s %s has %d days", "日期不存在，%[2]s年%[1]s只有%[3]d天")
 )
 
 // ParseDate reads a roster date, ignoring surrounding spaces and full-width
@@ -75,17 +82,17 @@ func makeDate(year, month, day int) (time.Time, error) {
 		return time.Time{}, errZeroDate
 	}
 	if year < 1 {
-		return time.Time{}, errors.New("year " + zeroPad(year, 4) + " does not exist")
+		return time.Time{}, say(msgNoYear, zeroPad(year, 4))
 	}
 	if month < 1 || month > 12 {
-		return time.Time{}, errors.New("not a real date: there is no month " + strconv.Itoa(month))
+		return time.Time{}, say(msgNoMonth, strconv.Itoa(month))
 	}
 	last := daysIn(year, time.Month(month))
 	if day < 1 || day > last {
 		if day == 0 {
-			return time.Time{}, errors.New("not a real date: there is no day 0")
+			return time.Time{}, errNoDay0
 		}
-		return time.Time{}, errors.New("not a real date: " + time.Month(month).String() + " " + strconv.Itoa(year) + " has " + strconv.Itoa(last) + " days")
+		return time.Time{}, say(msgMonthDays, monthName(month), strconv.Itoa(year), last)
 	}
 	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), nil
 }

@@ -7,7 +7,9 @@
 // identifiers, numbers, dates, phones and sex are also width-folded, so
 // full-width ＡＢＣ１２３ reads as ABC123. Problems are worded for a store
 // clerk, naming the column and value as the user wrote them:
-// `手机号 "1380013800": 10 digits, a CN mobile has 11`.
+// `手机号 "1380013800": 10 digits, a CN mobile has 11`, or with a Chinese
+// Options.Printer `手机号 "13****00"：只有10位，中国大陆手机号应为11位`
+// (SPEC §11; the messages are registered in validate/lang's catalogue).
 //
 // A Validator also remembers the card numbers, in-card codes and phones it
 // has seen, to find duplicates across a whole run. It keeps a fixed-size

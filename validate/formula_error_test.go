@@ -11,6 +11,8 @@ func errCell(s string) Cell { return Cell{Text: s, Kind: KindError} }
 const formulaReason = "a formula error, the cell's real value is unknown; " +
 	"fix the formula in the roster or type the value"
 
+const zhFormulaReason = "是公式出错的结果，单元格的真实值无从得知：请在名单里改正公式，或直接填入值"
+
 // A formula error makes its field invalid in any column, required or
 // optional, whether the xlsx cell is an error cell or the text is a CSV
 // field's (SPEC §2).
@@ -20,40 +22,61 @@ func TestFormulaErrors(t *testing.T) {
 		f    Field
 		cell Cell
 		msg  string // "" for a valid row
+		zh   string // the message in Chinese
 	}{
 		// An optional column: today the note would be sent as "#N/A".
-		{"subject xlsx #N/A", Subject, errCell("#N/A"), `备注 "#N/A": ` + formulaReason},
-		{"subject csv #N/A", Subject, TextCell("#N/A"), `备注 "#N/A": ` + formulaReason},
-		{"ext_info csv #VALUE! with blanks", ExtInfo, TextCell(" #VALUE!\t"), `卡摘要 " #VALUE!\t": ` + formulaReason},
-		{"subject ideographic space", Subject, TextCell("\u3000#NAME?\u3000"), `备注 "\u3000#NAME?\u3000": ` + formulaReason},
-		{"birthday #NUM!", Birthday, errCell("#NUM!"), `生日 "#NUM!": ` + formulaReason},
-		{"balance #DIV/0!", Balance, TextCell("#DIV/0!"), `余额 "#DIV/0!": ` + formulaReason},
-		{"points #NULL!", Points, errCell("#NULL!"), `积分 "#NULL!": ` + formulaReason},
-		{"level #GETTING_DATA", Level, TextCell("#GETTING_DATA"), `等级 "#GETTING_DATA": ` + formulaReason},
-		{"idnumber #SPILL!", IDNumber, TextCell("#SPILL!"), `身份证 "#SPILL!": ` + formulaReason},
-		{"expiry #CALC!", Expirydate, errCell("#CALC!"), `有效期 "#CALC!": ` + formulaReason},
+		{"subject xlsx #N/A", Subject, errCell("#N/A"), `备注 "#N/A": ` + formulaReason,
+			`备注 "#N/A"：` + zhFormulaReason},
+		{"subject csv #N/A", Subject, TextCell("#N/A"), `备注 "#N/A": ` + formulaReason,
+			`备注 "#N/A"：` + zhFormulaReason},
+		{"ext_info csv #VALUE! with blanks", ExtInfo, TextCell(" #VALUE!\t"), `卡摘要 " #VALUE!\t": ` + formulaReason,
+			`卡摘要 " #VALUE!\t"：` + zhFormulaReason},
+		{"subject ideographic space", Subject, TextCell("\u3000#NAME?\u3000"), `备注 "\u3000#NAME?\u3000": ` + formulaReason,
+			`备注 "\u3000#NAME?\u3000"：` + zhFormulaReason},
+		{"birthday #NUM!", Birthday, errCell("#NUM!"), `生日 "#NUM!": ` + formulaReason,
+			`生日 "#NUM!"：` + zhFormulaReason},
+		{"balance #DIV/0!", Balance, TextCell("#DIV/0!"), `余额 "#DIV/0!": ` + formulaReason,
+			`余额 "#DIV/0!"：` + zhFormulaReason},
+		{"points #NULL!", Points, errCell("#NULL!"), `积分 "#NULL!": ` + formulaReason,
+			`积分 "#NULL!"：` + zhFormulaReason},
+		{"level #GETTING_DATA", Level, TextCell("#GETTING_DATA"), `等级 "#GETTING_DATA": ` + formulaReason,
+			`等级 "#GETTING_DATA"：` + zhFormulaReason},
+		{"idnumber #SPILL!", IDNumber, TextCell("#SPILL!"), `身份证 "#SPILL!": ` + formulaReason,
+			`身份证 "#SPILL!"：` + zhFormulaReason},
+		{"expiry #CALC!", Expirydate, errCell("#CALC!"), `有效期 "#CALC!": ` + formulaReason,
+			`有效期 "#CALC!"：` + zhFormulaReason},
 		// Required columns: the formula error is the only problem told,
 		// not "not a phone" or "# is not allowed".
-		{"cardno xlsx #DIV/0!", Cardno, errCell("#DIV/0!"), `卡号 "#DIV/0!": ` + formulaReason},
-		{"cardno csv #REF!", Cardno, TextCell("#REF!"), `卡号 "#REF!": ` + formulaReason},
-		{"extid #N/A", Extid, TextCell("#N/A"), `卡内编码 "#N/A": ` + formulaReason},
-		{"name xlsx #REF!", Name, errCell("#REF!"), `姓名 "#REF!": ` + formulaReason},
-		{"phone #VALUE!", Phone, TextCell("#VALUE!"), `手机 "#VALUE!": ` + formulaReason},
-		{"sex #N/A", Sex, errCell("#N/A"), `性别 "#N/A": ` + formulaReason},
+		{"cardno xlsx #DIV/0!", Cardno, errCell("#DIV/0!"), `卡号 "#DIV/0!": ` + formulaReason,
+			`卡号 "#DIV/0!"：` + zhFormulaReason},
+		{"cardno csv #REF!", Cardno, TextCell("#REF!"), `卡号 "#REF!": ` + formulaReason,
+			`卡号 "#REF!"：` + zhFormulaReason},
+		{"extid #N/A", Extid, TextCell("#N/A"), `卡内编码 "#N/A": ` + formulaReason,
+			`卡内编码 "#N/A"：` + zhFormulaReason},
+		{"name xlsx #REF!", Name, errCell("#REF!"), `姓名 "#REF!": ` + formulaReason,
+			`姓名 "#REF!"：` + zhFormulaReason},
+		{"phone #VALUE!", Phone, TextCell("#VALUE!"), `手机 "#VALUE!": ` + formulaReason,
+			`手机 "#VALUE!"：` + zhFormulaReason},
+		{"sex #N/A", Sex, errCell("#N/A"), `性别 "#N/A": ` + formulaReason,
+			`性别 "#N/A"：` + zhFormulaReason},
 		// Reports never show a password, not even an error value.
-		{"password #N/A", Password, TextCell("#N/A"), `密码: ` + formulaReason},
+		{"password #N/A", Password, TextCell("#N/A"), `密码: ` + formulaReason,
+			`密码：` + zhFormulaReason},
 		// An error cell is an error whatever its text: gnumeric writes a
 		// formula it cannot parse as #"SUM(".
-		{"xlsx error of another writer", Subject, errCell(`#"SUM("`), `备注 "#\"SUM(\"": ` + formulaReason},
+		{"xlsx error of another writer", Subject, errCell(`#"SUM("`), `备注 "#\"SUM(\"": ` + formulaReason,
+			`备注 "#\"SUM(\""：` + zhFormulaReason},
 		// LibreOffice shows and saves its own errors as Err:502.
-		{"LibreOffice Err:502", Subject, TextCell("Err:502"), `备注 "Err:502": ` + formulaReason},
-		{"LibreOffice Err:522 as name", Name, TextCell("Err:522"), `姓名 "Err:522": ` + formulaReason},
+		{"LibreOffice Err:502", Subject, TextCell("Err:502"), `备注 "Err:502": ` + formulaReason,
+			`备注 "Err:502"：` + zhFormulaReason},
+		{"LibreOffice Err:522 as name", Name, TextCell("Err:522"), `姓名 "Err:522": ` + formulaReason,
+			`姓名 "Err:522"：` + zhFormulaReason},
 		// Only the exact text is an error: a note about one is a note.
-		{"note mentioning #N/A", Subject, TextCell("#N/A 待补"), ""},
-		{"lower case", Subject, TextCell("#n/a"), ""},
-		{"Err: with letters", Subject, TextCell("Err:abc"), ""},
-		{"Err: four digits", Subject, TextCell("Err:5021"), ""},
-		{"hash alone", Subject, TextCell("#"), ""},
+		{"note mentioning #N/A", Subject, TextCell("#N/A 待补"), "", ""},
+		{"lower case", Subject, TextCell("#n/a"), "", ""},
+		{"Err: with letters", Subject, TextCell("Err:abc"), "", ""},
+		{"Err: four digits", Subject, TextCell("Err:5021"), "", ""},
+		{"hash alone", Subject, TextCell("#"), "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,6 +87,9 @@ func TestFormulaErrors(t *testing.T) {
 			card, ps := v.Check(in)
 			if got := Message(ps); got != tt.msg {
 				t.Errorf("message\n got: %s\nwant: %s", got, tt.msg)
+			}
+			if _, ps := newValidator(t, Options{Printer: zhPrinter}).Check(in); Message(ps) != tt.zh {
+				t.Errorf("Chinese message\n got: %s\nwant: %s", Message(ps), tt.zh)
 			}
 			if tt.msg != "" {
 				if !Invalid(ps) {

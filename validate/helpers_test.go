@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // testNow is "today" in tests: 2026-11-23, in the afternoon.
@@ -82,9 +84,14 @@ type fieldCase struct {
 	cell Cell
 	want string // the sent value when the row is valid
 	msg  string // Message(problems); "" for a row without problems
+	zh   string // Message(problems) with a Chinese Validator
 }
 
-// runFieldCases checks each case's cell as field f of baseInput.
+// zhPrinter is the Chinese of the tests.
+var zhPrinter = lang.New(lang.Chinese)
+
+// runFieldCases checks each case's cell as field f of baseInput, in
+// English and in Chinese.
 func runFieldCases(t *testing.T, opts Options, f Field, cases []fieldCase) {
 	t.Helper()
 	for _, tc := range cases {
@@ -100,6 +107,15 @@ func runFieldCases(t *testing.T, opts Options, f Field, cases []fieldCase) {
 				if got := sent(card, f); got != tc.want {
 					t.Errorf("%s %q: sent %q, want %q", f, tc.cell.Text, got, tc.want)
 				}
+			}
+			zhOpts := opts
+			zhOpts.Printer = zhPrinter
+			zhCard, ps := newValidator(t, zhOpts).Check(in)
+			if got := Message(ps); got != tc.zh {
+				t.Errorf("%s %q: Chinese message\n got: %s\nwant: %s", f, tc.cell.Text, got, tc.zh)
+			}
+			if zhCard != card {
+				t.Errorf("%s %q: the language changed the card: %+v, in English %+v", f, tc.cell.Text, zhCard, card)
 			}
 		})
 	}

@@ -1,10 +1,11 @@
 package validate
 
 import (
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // IDInfo is what a resident identity card number (居民身份证号码) says.
@@ -20,7 +21,28 @@ var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 // idCheckChars maps the weighted sum mod 11 to the check character.
 const idCheckChars = "10X98765432"
 
-var errIDScientific = errors.New(hintScientific)
+// Reasons of ParseIDNumber.
+var (
+	errIDX          = say(lang.Msg("X may only be the last of 18 characters", "X 只能是18位号码的最后一位"))
+	msgIDNotAllowed = lang.Msg("%s is not allowed: an ID number has digits only, and maybe an X at the end",
+		"不能有%s：身份证号只能是数字，最后一位可以是 X")
+	msgIDLength = lang.Plural("%d characters, an ID number has 18 (or 15 on old cards)",
+		"%d character, an ID number has 18 (or 15 on old cards)", "%d characters, an ID number has 18 (or 15 on old cards)",
+		"有%d位，身份证号应为18位（老身份证为15位）")
+	errIDZeroed = say(lang.Msg("the last 3 digits are 000 and the check digit does not match: "+
+		"Excel stored the ID as a number and lost its last digits; "+
+		"format the column as Text and retype it",
+		"最后3位是000，校验位也对不上：Excel 把身份证号存成了数字，丢了最后几位；"+
+			"请把这一列设为“文本”格式，再重新输入"))
+	errIDCheckDigit = say(lang.Msg("the check digit (the last character) does not match the others: "+
+		"a digit is mistyped",
+		"校验位（最后一位）和前面的数字对不上：有数字输错了"))
+	msgIDBirth = lang.Msg("the birth date in it (%s) is not a real date", "其中的出生日期（%s）不存在")
+	// reasonIDNumberCell is the problem of an ID typed into a number cell.
+	reasonIDNumberCell = lang.Msg("Excel stored the ID as a number and lost its last digits: "+
+		"format the column as Text and retype it",
+		"Excel 把身份证号存成了数字，最后几位已经丢了：请把这一列设为“文本”格式，再重新输入")
+)
 
 // ParseIDNumber checks a mainland ID number, ignoring surrounding spaces and
 // full-width forms: 18 characters whose last is a GB 11643-1999 check digit
@@ -33,7 +55,7 @@ func ParseIDNumber(s string) (IDInfo, error) {
 
 func parseIDNumber(s string) (IDInfo, error) {
 	if isScientific(s) {
-		return IDInfo{}, errIDScientific
+		return IDInfo{}, errScientific
 	}
 	if strings.HasSuffix(s, "x") {
 		s = s[:len(s)-1] + "X"
@@ -42,10 +64,9 @@ func parseIDNumber(s string) (IDInfo, error) {
 	for i, r := range s {
 		if (r < '0' || r > '9') && !(r == 'X' && i == len(s)-1 && n == 18) {
 			if r == 'X' {
-				return IDInfo{}, errors.New("X may only be the last of 18 characters")
+				return IDInfo{}, errIDX
 			}
-			return IDInfo{}, errors.New(describeRune(r) + " is not allowed: an ID number has digits only, " +
-				"and maybe an X at the end")
+			return IDInfo{}, say(msgIDNotAllowed, describeRune(r))
 		}
 	}
 	switch n {
@@ -54,7 +75,7 @@ func parseIDNumber(s string) (IDInfo, error) {
 	case 15:
 		return parseID15(s)
 	}
-	return IDInfo{}, errors.New(plural(n, "character") + ", an ID number has 18 (or 15 on old cards)")
+	return IDInfo{}, say(msgIDLength, n)
 }
 
 func parseID18(s string) (IDInfo, error) {
@@ -64,12 +85,9 @@ func parseID18(s string) (IDInfo, error) {
 	}
 	if want := idCheckChars[sum%11]; s[17] != want {
 		if strings.HasSuffix(s, "000") {
-			return IDInfo{}, errors.New("the last 3 digits are 000 and the check digit does not match: " +
-				"Excel stored the ID as a number and lost its last digits; " +
-				"format the column as Text and retype it")
+			return IDInfo{}, errIDZeroed
 		}
-		return IDInfo{}, errors.New("the check digit (the last character) does not match the others: " +
-			"a digit is mistyped")
+		return IDInfo{}, errIDCheckDigit
 	}
 	birth, err := idBirth(s[6:14])
 	if err != nil {
@@ -90,7 +108,7 @@ func parseID15(s string) (IDInfo, error) {
 func idBirth(ymd string) (time.Time, error) {
 	t, err := parseDate(ymd)
 	if err != nil {
-		return time.Time{}, errors.New("the birth date in it (" + ymd[:4] + "-" + ymd[4:6] + "-" + ymd[6:] + ") is not a real date")
+		return time.Time{}, say(msgIDBirth, ymd[:4]+"-"+ymd[4:6]+"-"+ymd[6:])
 	}
 	return t, nil
 }

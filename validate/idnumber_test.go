@@ -46,18 +46,24 @@ func TestIDCrossCheck(t *testing.T) {
 		name          string
 		birthday, sex string
 		want          string
+		zh            string
 	}{
-		{"agrees", "1990-02-03", "男", ""},
-		{"agrees without birthday", "", "M", ""},
+		{"agrees", "1990-02-03", "男", "", ""},
+		{"agrees without birthday", "", "M", "", ""},
 		{"other birthday", "1991-02-03", "男",
-			`warning: 身份证 "110105199002031235": says born 1990-02-03 but 生日 is 1991-02-03`},
+			`warning: 身份证 "110105199002031235": says born 1990-02-03 but 生日 is 1991-02-03`,
+			`提醒：身份证 "110105199002031235"：号码里的出生日期是1990-02-03，但生日一栏是1991-02-03`},
 		{"other sex", "19900203", "女士",
-			`warning: 身份证 "110105199002031235": says male but 性别 is 女士`},
+			`warning: 身份证 "110105199002031235": says male but 性别 is 女士`,
+			`提醒：身份证 "110105199002031235"：号码显示为男性，但性别一栏是女士`},
 		{"both", "1990/2/4", "0",
 			`warning: 身份证 "110105199002031235": says born 1990-02-03 but 生日 is 1990-02-04; ` +
-				`warning: 身份证 "110105199002031235": says male but 性别 is 0`},
+				`warning: 身份证 "110105199002031235": says male but 性别 is 0`,
+			`提醒：身份证 "110105199002031235"：号码里的出生日期是1990-02-03，但生日一栏是1990-02-04；` +
+				`提醒：身份证 "110105199002031235"：号码显示为男性，但性别一栏是0`},
 		{"invalid birthday is no cross-check", "1990-02-30", "男",
-			`生日 "1990-02-30": not a real date: February 1990 has 28 days`},
+			`生日 "1990-02-30": not a real date: February 1990 has 28 days`,
+			`生日 "1990-02-30"：日期不存在，1990年2月只有28天`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := newValidator(t, Options{})
@@ -68,6 +74,10 @@ func TestIDCrossCheck(t *testing.T) {
 			_, ps := v.Check(in)
 			if got := Message(ps); got != tc.want {
 				t.Errorf("message\n got: %s\nwant: %s", got, tc.want)
+			}
+			_, ps = newValidator(t, Options{Printer: zhPrinter}).Check(in)
+			if got := Message(ps); got != tc.zh {
+				t.Errorf("Chinese message\n got: %s\nwant: %s", got, tc.zh)
 			}
 		})
 	}
@@ -90,6 +100,12 @@ func TestIDCrossCheck(t *testing.T) {
 		want := `warning: 身份证 "110105900203124": says female but sex is 男`
 		if got := Message(ps); got != want {
 			t.Errorf("message\n got: %s\nwant: %s", got, want)
+		}
+		// In Chinese the absent column is named as the template names it.
+		_, ps = newValidator(t, Options{Printer: zhPrinter}).Check(in)
+		want = `提醒：身份证 "110105900203124"：号码显示为女性，但性别一栏是男`
+		if got := Message(ps); got != want {
+			t.Errorf("Chinese message\n got: %s\nwant: %s", got, want)
 		}
 	})
 }

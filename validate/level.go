@@ -1,9 +1,11 @@
 package validate
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // tradToSimp maps traditional characters common in card level names to
@@ -44,15 +46,23 @@ func FoldLevel(s string) string {
 type levelIndex struct {
 	byName map[string]string // FoldLevel(name) → id
 	byID   map[string]string // FoldLevel(id) → id
-	names  string            // the known names, for messages
+	names  string            // the known names, for messages, in English
+	listed []string          // the first maxListedLevels names
+	count  int               // how many levels the platform has
 }
+
+// Messages naming the platform's levels.
+var (
+	msgNoLevels   = lang.Msg("the platform has no card levels", "平台上没有任何会员等级")
+	msgLevelsAre  = lang.Msg("the platform's levels are %s", "平台的等级有：%s")
+	msgLevelsMore = lang.Msg("the platform's levels are %s … (%s in all)", "平台的等级有：%s…（共%s个）")
+)
 
 // maxListedLevels bounds the level names a message lists.
 const maxListedLevels = 10
 
 func newLevelIndex(levels []CardLevel) *levelIndex {
-	x := &levelIndex{byName: make(map[string]string), byID: make(map[string]string)}
-	var names []string
+	x := &levelIndex{byName: make(map[string]string), byID: make(map[string]string), count: len(levels)}
 	for _, l := range levels {
 		if n := FoldLevel(l.Name); n != "" {
 			if _, dup := x.byName[n]; !dup {
@@ -62,19 +72,29 @@ func newLevelIndex(levels []CardLevel) *levelIndex {
 		if id := FoldLevel(l.ID); id != "" {
 			x.byID[id] = l.ID
 		}
-		if len(names) < maxListedLevels {
-			names = append(names, strings.TrimSpace(l.Name))
+		if len(x.listed) < maxListedLevels {
+			x.listed = append(x.listed, strings.TrimSpace(l.Name))
 		}
 	}
-	switch {
-	case len(levels) == 0:
-		x.names = "the platform has no card levels"
-	case len(levels) > maxListedLevels:
-		x.names = fmt.Sprintf("the platform's levels are %s … (%d in all)", strings.Join(names, ", "), len(levels))
-	default:
-		x.names = "the platform's levels are " + strings.Join(names, ", ")
-	}
+	x.names = x.describe().in(nil)
 	return x
+}
+
+// describe words the platform's levels for a message.
+func (x *levelIndex) describe() localized { return (*levelNames)(x) }
+
+// levelNames is a levelIndex said in a message.
+type levelNames levelIndex
+
+func (x *levelNames) in(p *lang.Printer) string {
+	names := strings.Join(x.listed, listSep(p))
+	switch {
+	case x.count == 0:
+		return p.Sprintf(msgNoLevels)
+	case x.count > maxListedLevels:
+		return p.Sprintf(msgLevelsMore, names, strconv.Itoa(x.count))
+	}
+	return p.Sprintf(msgLevelsAre, names)
 }
 
 // lookup finds the id of a level named by its name or its id; a name wins.

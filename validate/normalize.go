@@ -7,17 +7,23 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Hints for values that Excel damaged before we saw them. They tell the
 // clerk what to do, since the original digits cannot be recovered.
-const (
-	hintNumber = "Excel stored it as a number and dropped the leading zeros: " +
-		"format the column as Text and retype it"
-	hintScientific = "Excel turned it into a number in scientific notation and lost digits: " +
-		"format the column as Text and retype it"
-	reasonGarbled = "contains garbled characters: the file's text encoding was misread " +
-		"(save it as UTF-8, or try --encoding gbk)"
+var (
+	hintNumber = lang.Msg("Excel stored it as a number and dropped the leading zeros: "+
+		"format the column as Text and retype it",
+		"Excel 把它存成了数字，开头的0已经丢了：请把这一列设为“文本”格式，再重新输入")
+	hintScientific = lang.Msg("Excel turned it into a number in scientific notation and lost digits: "+
+		"format the column as Text and retype it",
+		"Excel 把它变成了科学计数法的数字，后面的位数已经丢了：请把这一列设为“文本”格式，再重新输入")
+	reasonGarbled = lang.Msg("contains garbled characters: the file's text encoding was misread "+
+		"(save it as UTF-8, or try --encoding gbk)",
+		"有乱码：文件的文字编码读错了（请把文件另存为 UTF-8，或加上 --encoding gbk 再试）")
+	errScientific = say(hintScientific)
 )
 
 // cleanText trims what every field loses: white space of any kind at either
@@ -89,27 +95,36 @@ func firstControl(s string) (rune, bool) {
 	return 0, false
 }
 
-// describeRune names a character for a clerk: `a space`, `a tab`, `"-"`.
-func describeRune(r rune) string {
+// How a character is named in a message.
+var (
+	msgASpace     = lang.Msg("a space", "空格")
+	msgATab       = lang.Msg("a tab", "制表符（Tab）")
+	msgALineBreak = lang.Msg("a line break", "换行")
+	msgAControl   = lang.Msg("an invisible control character (U+%s)", "看不见的控制字符（U+%s）")
+	msgContains   = lang.Msg("contains %s, which is not allowed: retype the value", "含有%s，这是不允许的：请重新输入")
+)
+
+// describeRune names a character for a clerk: `a space`, `a tab`, `"-"`;
+// 空格, 制表符（Tab）, `"-"`. It is an argument of a message: *words, or
+// the character quoted, which is the same in every language.
+func describeRune(r rune) any {
 	switch {
 	case r == ' ':
-		return "a space"
+		return say(msgASpace)
 	case r == '\t':
-		return "a tab"
+		return say(msgATab)
 	case r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029':
-		return "a line break"
+		return say(msgALineBreak)
 	case isControl(r):
-		return "an invisible control character (U+" + hex4(r) + ")"
+		return say(msgAControl, hex4(r))
 	case unicode.IsSpace(r):
-		return "a space"
+		return say(msgASpace)
 	}
 	return strconv.Quote(string(r))
 }
 
 // controlReason is the reason for a value holding a control character.
-func controlReason(r rune) string {
-	return "contains " + describeRune(r) + ", which is not allowed: retype the value"
-}
+func controlReason(r rune) *words { return say(msgContains, describeRune(r)) }
 
 // isScientific reports whether s is a number in scientific notation, such
 // as 1.56061E+10: Excel's display of a long number, whose digits are gone.
@@ -136,14 +151,6 @@ func trimZeroFraction(s string) string {
 		return ip
 	}
 	return s
-}
-
-// plural writes a count and a noun: "1 digit", "10 digits".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // hex4 writes a code point in upper-case hex, at least four digits: 00AD.

@@ -2,7 +2,6 @@ package validate
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +9,8 @@ import (
 	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // phoneRegion is what the phone rule needs to know about a region.
@@ -69,10 +70,33 @@ func lookupRegion(code string) (*phoneRegion, error) {
 	}
 	r, ok := phoneRegions()[strings.ToUpper(strings.TrimSpace(code))]
 	if !ok {
-		return nil, fmt.Errorf("%w %q: use an ISO country code such as CN, HK, MO or TW", ErrUnknownRegion, code)
+		return nil, &words{key: msgUnknownRegion, args: []any{code}, is: ErrUnknownRegion}
 	}
 	return r, nil
 }
+
+// Reasons of the phone rule.
+var (
+	msgUnknownRegion = lang.Msg("unknown phone region %q: use an ISO country code such as CN, HK, MO or TW",
+		"不认识的手机号地区 %q：请用 ISO 国家/地区代码，如 CN、HK、MO 或 TW")
+	errNoDigits        = say(lang.Msg("no digits, this is not a phone number", "没有数字，这不是手机号"))
+	errNoCountryCode   = say(lang.Msg("the country code after + does not exist", "+ 后面的国家/地区代码不存在"))
+	msgOtherRegion     = lang.Msg("a %s number (+%s), not a %s mobile", "这是%s的号码（+%s），不是%s手机号")
+	msgOtherCountry    = lang.Msg("a number of another country (+%s), not a %s mobile", "这是其他国家或地区的号码（+%s），不是%s手机号")
+	errLandline        = say(lang.Msg("a landline number, not a mobile: members need a mobile number", "这是座机号码，不是手机号：会员要填手机号"))
+	errServiceNumber   = say(lang.Msg("a service number (such as toll-free or 400), not a mobile", "这是服务号码（如免费电话、400电话），不是手机号"))
+	msgNotRealMobile   = lang.Msg("not a real %s mobile number: check the digits", "不是有效的%s手机号：请核对号码")
+	errTwoPhones       = say(lang.Msg("two phone numbers in one cell: keep only the mobile", "一个单元格里有两个号码：只保留手机号"))
+	errPhoneLetters    = say(lang.Msg("contains letters, a phone number has digits only", "含有字母，手机号只能是数字"))
+	msgPhoneNotAllowed = lang.Msg("%s is not allowed, a phone number has digits only", "不能有%s，手机号只能是数字")
+	// The length of a mobile (count, region, lengths): too short, and too
+	// long or between two lengths. The second reads like the first in
+	// English; explicit indexes give it its own key and Chinese.
+	msgPhoneShort = lang.Plural("%d digits, a %s mobile has %s", "%d digit, a %s mobile has %s", "%d digits, a %s mobile has %s",
+		"只有%d位，%s手机号应为%s位")
+	msgPhoneLength = lang.Msg("%[1]d digits, a %[2]s mobile has %[3]s", "有%[1]d位，%[2]s手机号应为%[3]s位")
+	msgLengthsAny  = lang.Msg("a different number of digits", "别的")
+)
 
 // NormalizePhone checks that s is a mobile number of region (an ISO code
 // such as CN; "" means CN) and returns its national significant digits,
@@ -95,10 +119,10 @@ func (r *phoneRegion) normalize(s string) (string, error) { return r.normalizeWi
 // libphonenumber, for the tests that compare both paths.
 func (r *phoneRegion) normalizeWith(s string, fast bool) (string, error) {
 	if s == "" {
-		return "", errors.New("empty")
+		return "", errors.New("empty") // not a problem a row can have: the checker sees no empty cell here
 	}
 	if isScientific(s) {
-		return "", errors.New(hintScientific)
+		return "", errScientific
 	}
 	s = trimZeroFraction(s)
 	var buf [24]byte
@@ -145,8 +169,6 @@ func (r *phoneRegion) normalizeWith(s string, fast bool) (string, error) {
 	return r.parse(digits, plus)
 }
 
-var errNoDigits = errors.New("no digits, this is not a phone number")
-
 // parse checks a number's digits, which had a leading + when plus is set,
 // with libphonenumber.
 func (r *phoneRegion) parse(digits []byte, plus bool) (string, error) {
@@ -157,15 +179,15 @@ func (r *phoneRegion) parse(digits []byte, plus bool) (string, error) {
 	}
 	if err := phonenumbers.ParseToNumber(number, r.code, num); err != nil {
 		if errors.Is(err, phonenumbers.ErrInvalidCountryCode) {
-			return "", errors.New("the country code after + does not exist")
+			return "", errNoCountryCode
 		}
 		return "", r.lengthError(len(digits))
 	}
 	if cc := num.GetCountryCode(); cc != r.cc {
 		if other := phonenumbers.GetRegionCodeForCountryCode(int(cc)); other != "" && other != "ZZ" {
-			return "", errors.New("a " + other + " number (+" + strconv.Itoa(int(cc)) + "), not a " + r.code + " mobile")
+			return "", say(msgOtherRegion, region(other), strconv.Itoa(int(cc)), region(r.code))
 		}
-		return "", errors.New("a number of another country (+" + strconv.Itoa(int(cc)) + "), not a " + r.code + " mobile")
+		return "", say(msgOtherCountry, strconv.Itoa(int(cc)), region(r.code))
 	}
 	nsn := phonenumbers.GetNationalSignificantNumber(num)
 	if t, ok := r.numberType(num); ok {
@@ -173,14 +195,14 @@ func (r *phoneRegion) parse(digits []byte, plus bool) (string, error) {
 		case isMobile(t):
 			return nsn, nil
 		case t == phonenumbers.FIXED_LINE:
-			return "", errors.New("a landline number, not a mobile: members need a mobile number")
+			return "", errLandline
 		}
-		return "", errors.New("a service number (such as toll-free or 400), not a mobile")
+		return "", errServiceNumber
 	}
 	if !slices.Contains(r.lens, len(nsn)) {
 		return "", r.lengthError(len(nsn))
 	}
-	return "", errors.New("not a real " + r.code + " mobile number: check the digits")
+	return "", say(msgNotRealMobile, region(r.code))
 }
 
 // numberType returns the type of a number of the region's calling code,
@@ -201,33 +223,49 @@ func isMobile(t phonenumbers.PhoneNumberType) bool {
 	return t == phonenumbers.MOBILE || t == phonenumbers.FIXED_LINE_OR_MOBILE
 }
 
-// lengthError is `10 digits, a CN mobile has 11`.
+// lengthError is `10 digits, a CN mobile has 11`, `只有10位，中国大陆手机号应为11位`.
 func (r *phoneRegion) lengthError(n int) error {
-	return errors.New(plural(n, "digit") + ", a " + r.code + " mobile has " + r.lengthsText())
+	key := msgPhoneLength
+	if len(r.lens) > 0 && n < r.lens[0] {
+		key = msgPhoneShort
+	}
+	return say(key, n, region(r.code), r.lengthsText())
 }
 
-// lengthsText is the mobile lengths in words: "11", "10 or 11".
-func (r *phoneRegion) lengthsText() string {
+// lengthsText is the mobile lengths in words: "11", "10 or 11", "10或11".
+func (r *phoneRegion) lengthsText() any {
 	parts := make([]string, len(r.lens))
 	for i, n := range r.lens {
 		parts[i] = strconv.Itoa(n)
 	}
 	switch len(parts) {
 	case 0:
-		return "a different number of digits"
+		return say(msgLengthsAny)
 	case 1:
 		return parts[0]
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+	return &lengthList{parts}
+}
+
+// lengthList is several mobile lengths in words: "8, 10 or 11", "8、10或11".
+type lengthList struct{ parts []string }
+
+func (l *lengthList) in(p *lang.Printer) string {
+	n := len(l.parts)
+	or := " or "
+	if p.Chinese() {
+		or = "或"
+	}
+	return strings.Join(l.parts[:n-1], listSep(p)) + or + l.parts[n-1]
 }
 
 // badRune explains a character that has no place in a phone number.
 func (r *phoneRegion) badRune(c rune, nDigits int) error {
 	switch {
 	case strings.ContainsRune("/,;、|，；", c) && len(r.lens) > 0 && nDigits > r.lens[len(r.lens)-1]+3:
-		return errors.New("two phone numbers in one cell: keep only the mobile")
+		return errTwoPhones
 	case c < 0x80 && unicode.IsLetter(c):
-		return errors.New("contains letters, a phone number has digits only")
+		return errPhoneLetters
 	}
-	return errors.New(describeRune(c) + " is not allowed, a phone number has digits only")
+	return say(msgPhoneNotAllowed, describeRune(c))
 }

@@ -1,7 +1,5 @@
 package validate
 
-import "strconv"
-
 // Profile is what validation must know of the platform a roster is issued
 // on. Each platform package declares its own (SPEC §3: mb requires card
 // number, password and in-card code, sandy only the card number; mb levels
@@ -34,8 +32,4 @@ var specProfile = Profile{
 
 func (p Profile) isZero() bool {
 	return p.Name == "" && p.Required == nil && !p.LevelNames && p.MaxLevel == 0 && !p.RelativeExpiry
-}
-
-func (p Profile) levelRange() string {
-	return "a level is a whole number from 1 to " + strconv.Itoa(p.MaxLevel)
 }

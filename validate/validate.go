@@ -1,6 +1,10 @@
 package validate
 
-import "time"
+import (
+	"time"
+
+	"github.com/cardimport/cardimport/validate/lang"
+)
 
 // Options configure a Validator.
 type Options struct {
@@ -11,6 +15,11 @@ type Options struct {
 	// a roster level must name one of them or give its id, and Card.Level is
 	// the id. When nil on sandy, any non-empty level text passes unchanged.
 	Levels []CardLevel
+	// Printer is the language of the problems' words (SPEC §11): the
+	// reasons, the warning mark, the punctuation between them. Nil is
+	// English. The column names and values quoted stay as the user wrote
+	// them.
+	Printer *lang.Printer
 }
 
 // CardLevel is one card level of the platform.
