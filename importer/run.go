@@ -388,7 +388,7 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 			case p.Holder != nil:
 				// Another holder's card: tell who, touch nothing.
 				j.foreign = true
-				out.set(j, platform.StatusExists, platform.Answer{}, p.Holder.String())
+				out.set(j, platform.StatusExists, platform.Answer{}, p.Holder.String(nil))
 			case p.Issued:
 				out.set(j, platform.StatusSkipped, p.Answer, "issued by an earlier run")
 			case p.InDoubt:

@@ -11,8 +11,10 @@ import (
 type cellKind int
 
 const (
-	// kindPlain is cardimport's own words (the status): written as is.
-	kindPlain cellKind = iota
+	// kindStatus is a status value: written as is in CSV and JSON (what
+	// machines read), as its label in the reader's language in XLSX
+	// (StatusLabel: 已发卡 for issued).
+	kindStatus cellKind = iota
 	// kindFreeText is what the roster's author typed (source, name, message):
 	// CSV guards it against every formula start, see defuseFormula.
 	kindFreeText
@@ -27,6 +29,9 @@ const (
 
 // column is one column of a report whose rows are T.
 type column[T any] struct {
+	// name is the column's name in CSV and JSON, the same in every
+	// language, and the message key of its title in the XLSX header
+	// (registered with its Chinese in the column tables).
 	name   string
 	width  float64 // in the XLSX report, in characters
 	kind   cellKind

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // utf8BOM starts every CSV file written here: without it Excel opens UTF-8
@@ -23,7 +24,7 @@ type csvWriter struct {
 	rec  []string
 }
 
-func newCSVWriter(af *AtomicFile, cols []colSpec) (formatWriter, error) {
+func newCSVWriter(af *AtomicFile, cols []colSpec, _ *lang.Printer) (formatWriter, error) {
 	w := &csvWriter{buf: bufio.NewWriterSize(af, 64<<10), cols: cols, rec: make([]string, len(cols))}
 	w.cw = csv.NewWriter(w.buf)
 	w.cw.UseCRLF = true

@@ -1,10 +1,11 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // format is one file format cardimport writes, named by its extension, with
@@ -14,9 +15,9 @@ import (
 type format struct {
 	ext string // lower case, with its dot
 
-	newReport     func(af *AtomicFile, cols []colSpec) (formatWriter, error)
+	newReport     func(af *AtomicFile, cols []colSpec, p *lang.Printer) (formatWriter, error)
 	writeRejects  func(r *Rejects, out io.Writer) error
-	writeTemplate func(out io.Writer, cols []TemplateColumn) error
+	writeTemplate func(out io.Writer, cols []TemplateColumn, p *lang.Printer) error
 }
 
 // The formats cardimport writes.
@@ -30,23 +31,28 @@ var (
 // Checks, error messages and help text about an output's formats are all
 // derived from its Formats.
 type Formats struct {
-	output string // the kind of output, in messages: "report", "rejects", …
+	output string // the kind of output, in messages (a message key): "report", "rejects", …
 	list   []*format
 }
 
 // The formats each kind of output accepts, the default first.
 var (
 	// ReportFormats are the formats of the reconciliation report (Create).
-	ReportFormats = Formats{"report", []*format{csvFormat, xlsxFormat, jsonFormat}}
+	ReportFormats = Formats{labelReport, []*format{csvFormat, xlsxFormat, jsonFormat}}
 	// GeneratedFormats are the formats of a generate-mode report (Create
 	// with Options.Generated).
-	GeneratedFormats = Formats{"report", []*format{csvFormat, xlsxFormat, jsonFormat}}
+	GeneratedFormats = Formats{labelReport, []*format{csvFormat, xlsxFormat, jsonFormat}}
 	// RejectsFormats are the formats of the rejects file (CreateRejects):
 	// those the roster reader reads back.
-	RejectsFormats = Formats{"rejects", []*format{csvFormat, xlsxFormat}}
+	RejectsFormats = Formats{labelRejects, []*format{csvFormat, xlsxFormat}}
 	// TemplateFormats are the formats of the roster template
 	// (WriteTemplate), the workbook first.
-	TemplateFormats = Formats{"template", []*format{xlsxFormat, csvFormat}}
+	TemplateFormats = Formats{labelTemplate, []*format{xlsxFormat, csvFormat}}
+)
+
+var (
+	labelTemplate    = lang.Msg("template", "模板")
+	msgUnknownFormat = lang.Msg("%s %s: unknown format %q, use one of %s", "%s %s：不支持 %q 格式，请用 %s 之一")
 )
 
 // Ext returns the extension of path, lower case and with its dot, or ""
@@ -76,13 +82,10 @@ func (fs Formats) Default() string { return fs.list[0].ext }
 // formats.
 func (fs Formats) Accepts(path string) bool { return fs.lookup(path) != nil }
 
-// Choices lists the extensions for a sentence: ".csv, .xlsx or .json".
-func (fs Formats) Choices() string {
-	exts := fs.Exts()
-	if len(exts) < 2 {
-		return strings.Join(exts, "")
-	}
-	return strings.Join(exts[:len(exts)-1], ", ") + " or " + exts[len(exts)-1]
+// Choices lists the extensions for a sentence in p's language: ".csv,
+// .xlsx or .json", ".csv、.xlsx 或 .json".
+func (fs Formats) Choices(p *lang.Printer) string {
+	return JoinOr(p, fs.Exts())
 }
 
 // lookup returns the format of path, or nil.
@@ -95,11 +98,11 @@ func (fs Formats) lookup(path string) *format {
 	return fs.list[i]
 }
 
-// formatOf returns the format of path, or an error naming the formats the
-// output accepts.
-func (fs Formats) formatOf(path string) (*format, error) {
+// formatOf returns the format of path, or an error in p's language naming
+// the formats the output accepts.
+func (fs Formats) formatOf(p *lang.Printer, path string) (*format, error) {
 	if f := fs.lookup(path); f != nil {
 		return f, nil
 	}
-	return nil, fmt.Errorf("%s %s: unknown format %q, use one of %s", fs.output, path, Ext(path), strings.Join(fs.Exts(), ", "))
+	return nil, p.Errorf(msgUnknownFormat, p.Sprintf(fs.output), path, Ext(path), strings.Join(fs.Exts(), ListSep(p)))
 }

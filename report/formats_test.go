@@ -42,7 +42,7 @@ func TestFormatsWords(t *testing.T) {
 		{RejectsFormats, ".csv or .xlsx", ".csv", []string{"a.rejects.csv", "b.xlsx"}, []string{"r.json", "r.xlsm"}},
 		{TemplateFormats, ".xlsx or .csv", ".xlsx", []string{"roster.xlsx", "roster.CSV"}, []string{"roster.xls", "roster.json"}},
 	} {
-		if got := tc.formats.Choices(); got != tc.choices {
+		if got := tc.formats.Choices(nil); got != tc.choices {
 			t.Errorf("%s: Choices %q, want %q", tc.formats.output, got, tc.choices)
 		}
 		if got := tc.formats.Default(); got != tc.deflt {
@@ -80,7 +80,7 @@ func TestUnknownFormatMessages(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "use one of "+strings.Join(GeneratedFormats.Exts(), ", ")) {
 		t.Errorf("generated: %v", err)
 	}
-	_, err = CreateRejects(path)
+	_, err = CreateRejects(path, nil)
 	if err == nil || !strings.Contains(err.Error(), `rejects `+path+`: unknown format ".txt", use one of .csv, .xlsx`) {
 		t.Errorf("rejects: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // jsonWriter streams {"rows":[{…},…],"summary":{…}}: one row object per
@@ -20,7 +21,7 @@ type jsonWriter struct {
 	enc  *json.Encoder
 }
 
-func newJSONWriter(af *AtomicFile, cols []colSpec) (formatWriter, error) {
+func newJSONWriter(af *AtomicFile, cols []colSpec, _ *lang.Printer) (formatWriter, error) {
 	w := &jsonWriter{buf: bufio.NewWriterSize(af, 64<<10), cols: cols}
 	w.enc = json.NewEncoder(&w.str)
 	w.enc.SetEscapeHTML(false)

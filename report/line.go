@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Line is one row of the reconciliation report; lineColumns says how it is
@@ -40,39 +41,42 @@ type Generated struct {
 
 // The column tables below are the only place that knows the report's columns:
 // every writer (CSV, XLSX, JSON) iterates them, for the header and for each
-// row. Adding a column is one line in a table (and its field in Line or
-// Generated); no writer addresses a column by its position.
+// row. A column's name is what CSV and JSON call it in every language; the
+// XLSX header shows its title in the reader's language, registered beside
+// it (lang.Msg returns the name). Adding a column is one line in a table
+// (and its field in Line or Generated); no writer addresses a column by its
+// position.
 
 // lineColumns are the columns of a roster report, in order (SPEC §9).
 var lineColumns = []column[Line]{
 	// name, XLSX width, kind, masked, value
-	{"source", 28, kindFreeText, false, func(l *Line) string { return l.Source }},
-	{"row", 7, kindNumber, false, func(l *Line) string { return strconv.Itoa(l.Row) }},
-	{"status", 10, kindPlain, false, func(l *Line) string { return string(l.Status) }},
-	{"cardno", 18, kindIdentifier, false, func(l *Line) string { return l.Cardno }},
-	{"extid", 16, kindIdentifier, false, func(l *Line) string { return l.Extid }},
-	{"name", 12, kindFreeText, false, func(l *Line) string { return l.Name }},
-	{"phone", 14, kindIdentifier, true, func(l *Line) string { return l.Phone }},
-	{"mbno", 18, kindIdentifier, false, func(l *Line) string { return l.Mbno }},
-	{"id", 12, kindIdentifier, false, func(l *Line) string { return l.ID }},
-	{"balance", 12, kindIdentifier, false, func(l *Line) string { return l.Balance }},
-	{"attempts", 9, kindNumber, false, func(l *Line) string { return strconv.Itoa(l.Attempts) }},
-	{"message", 60, kindFreeText, false, lineMessage},
+	{lang.Msg("source", "来源"), 28, kindFreeText, false, func(l *Line) string { return l.Source }},
+	{lang.Msg("row", "行号"), 7, kindNumber, false, func(l *Line) string { return strconv.Itoa(l.Row) }},
+	{lang.Msg("status", "状态"), 10, kindStatus, false, func(l *Line) string { return string(l.Status) }},
+	{lang.Msg("cardno", "卡号"), 18, kindIdentifier, false, func(l *Line) string { return l.Cardno }},
+	{lang.Msg("extid", "卡内编码"), 16, kindIdentifier, false, func(l *Line) string { return l.Extid }},
+	{lang.Msg("name", "姓名"), 12, kindFreeText, false, func(l *Line) string { return l.Name }},
+	{lang.Msg("phone", "手机号"), 14, kindIdentifier, true, func(l *Line) string { return l.Phone }},
+	{lang.Msg("mbno", "会员号"), 18, kindIdentifier, false, func(l *Line) string { return l.Mbno }},
+	{lang.Msg("id", "卡ID"), 12, kindIdentifier, false, func(l *Line) string { return l.ID }},
+	{lang.Msg("balance", "余额"), 12, kindIdentifier, false, func(l *Line) string { return l.Balance }},
+	{lang.Msg("attempts", "尝试次数"), 9, kindNumber, false, func(l *Line) string { return strconv.Itoa(l.Attempts) }},
+	{lang.Msg("message", "说明"), 60, kindFreeText, false, lineMessage},
 }
 
 // generatedColumns are the columns of a generate-mode report, in order. The
 // password is the point of that report: it is written in full.
 var generatedColumns = []column[Generated]{
 	// name, XLSX width, kind, masked, value
-	{"batch", 7, kindNumber, false, func(g *Generated) string { return strconv.Itoa(g.Batch) }},
-	{"status", 10, kindPlain, false, func(g *Generated) string { return string(g.Status) }},
-	{"id", 12, kindIdentifier, false, func(g *Generated) string { return g.ID }},
-	{"cardno", 20, kindIdentifier, false, func(g *Generated) string { return g.Cardno }},
-	{"mbno", 18, kindIdentifier, false, func(g *Generated) string { return g.Mbno }},
-	{"password", 14, kindIdentifier, false, func(g *Generated) string { return g.Password }},
-	{"extid", 16, kindIdentifier, false, func(g *Generated) string { return g.Extid }},
-	{"balance", 12, kindIdentifier, false, func(g *Generated) string { return g.Balance }},
-	{"message", 50, kindFreeText, false, func(g *Generated) string { return g.Message }},
+	{lang.Msg("batch", "批次"), 7, kindNumber, false, func(g *Generated) string { return strconv.Itoa(g.Batch) }},
+	{lang.Msg("status", "状态"), 10, kindStatus, false, func(g *Generated) string { return string(g.Status) }},
+	{lang.Msg("id", "卡ID"), 12, kindIdentifier, false, func(g *Generated) string { return g.ID }},
+	{lang.Msg("cardno", "卡号"), 20, kindIdentifier, false, func(g *Generated) string { return g.Cardno }},
+	{lang.Msg("mbno", "会员号"), 18, kindIdentifier, false, func(g *Generated) string { return g.Mbno }},
+	{lang.Msg("password", "密码"), 14, kindIdentifier, false, func(g *Generated) string { return g.Password }},
+	{lang.Msg("extid", "卡内编码"), 16, kindIdentifier, false, func(g *Generated) string { return g.Extid }},
+	{lang.Msg("balance", "余额"), 12, kindIdentifier, false, func(g *Generated) string { return g.Balance }},
+	{lang.Msg("message", "说明"), 50, kindFreeText, false, func(g *Generated) string { return g.Message }},
 }
 
 // Columns are the report's column names, in order (SPEC §9).

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -12,13 +11,21 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // ReasonColumn is the header of the rejects file's last column.
 const ReasonColumn = "错误原因"
 
-// RejectsSheet is the sheet of an XLSX rejects file.
+// RejectsSheet is the sheet of an XLSX rejects file, in English; in Chinese
+// it is 待修正名单 (the key is the summary's label "rejects").
 const RejectsSheet = "rejects"
+
+// Errors of the rejects file, as people read them.
+var (
+	msgRejectsErr     = lang.Msg("rejects: %v", "待修正名单：%v")
+	msgRejectsPathErr = lang.Msg("rejects %s: %v", "待修正名单 %s：%v")
+)
 
 // Reject is one invalid or rejected roster row, as the user typed it.
 type Reject struct {
@@ -48,6 +55,7 @@ type Reject struct {
 //
 // A Rejects is not safe for concurrent use.
 type Rejects struct {
+	p      *lang.Printer // the language of the sheet's name and the errors
 	af     *AtomicFile
 	format *format
 	sp     *spool
@@ -63,9 +71,12 @@ type Rejects struct {
 
 // CreateRejects starts the rejects file at path, in the format its
 // extension names (one of RejectsFormats). The destination is created
-// (atomically) only by a Close that has rows to write.
-func CreateRejects(path string) (*Rejects, error) {
-	format, err := RejectsFormats.formatOf(path)
+// (atomically) only by a Close that has rows to write. The XLSX sheet's
+// name and the errors are in p's language (nil: English); the reasons are
+// written as given, under the header 错误原因 in every language (the
+// roster reader drops that column when the file is imported again).
+func CreateRejects(path string, p *lang.Printer) (*Rejects, error) {
+	format, err := RejectsFormats.formatOf(p, path)
 	if err != nil {
 		return nil, err
 	}
@@ -73,15 +84,15 @@ func CreateRejects(path string) (*Rejects, error) {
 	// fixed and imported again): readable by the user only (SPEC §9).
 	af, err := CreateAtomic(path, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("rejects: %w", err)
+		return nil, p.Errorf(msgRejectsErr, err)
 	}
 	sp, err := newSpool()
 	if err != nil {
 		_ = af.Abort()
-		return nil, fmt.Errorf("rejects %s: %w", path, err)
+		return nil, p.Errorf(msgRejectsPathErr, path, err)
 	}
 	return &Rejects{
-		af: af, format: format, sp: sp,
+		p: p, af: af, format: format, sp: sp,
 		headers: make(map[string]int), byName: make(map[string][]int),
 	}, nil
 }
@@ -175,7 +186,7 @@ func (r *Rejects) Close() (rows int, err error) {
 	}
 	if err := r.format.writeRejects(r, r.af); err != nil {
 		_ = r.af.Abort()
-		return 0, fmt.Errorf("rejects %s: %w", r.af.Name(), err)
+		return 0, r.p.Errorf(msgRejectsPathErr, r.af.Name(), err)
 	}
 	if err := r.af.Commit(); err != nil {
 		return 0, err
@@ -262,7 +273,8 @@ func isTextColumn(header string) bool {
 func (r *Rejects) composeXLSX(out io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", RejectsSheet); err != nil {
+	sheet := r.p.Sprintf(RejectsSheet)
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
 	st, err := newRejectsStyles(f)
@@ -270,10 +282,10 @@ func (r *Rejects) composeXLSX(out io.Writer) error {
 		return err
 	}
 	ncol := len(r.union) + 1
-	if err := f.SetSheetDimension(RejectsSheet, "A1:"+cellRef(ncol, r.rows+1)); err != nil {
+	if err := f.SetSheetDimension(sheet, "A1:"+cellRef(ncol, r.rows+1)); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(RejectsSheet)
+	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func rejectsB() []Reject {
 
 func writeRejects(t *testing.T, path string, rs ...Reject) int {
 	t.Helper()
-	w, err := CreateRejects(path)
+	w, err := CreateRejects(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestRejectsNone(t *testing.T) {
 func TestRejectsAbortAndMisuse(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "r.xlsx")
-	w, err := CreateRejects(path)
+	w, err := CreateRejects(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestRejectsAbortAndMisuse(t *testing.T) {
 	}
 	noTempFiles(t, dir)
 
-	if _, err := CreateRejects(filepath.Join(dir, "r.json")); err == nil || !strings.Contains(err.Error(), ".csv, .xlsx") {
+	if _, err := CreateRejects(filepath.Join(dir, "r.json"), nil); err == nil || !strings.Contains(err.Error(), ".csv, .xlsx") {
 		t.Errorf("json rejects: %v", err)
 	}
 }

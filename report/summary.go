@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Summary describes a whole run: printed at the end, written as the XLSX
@@ -68,40 +69,72 @@ type RosterInfo struct {
 	Rows      int    `json:"rows"`
 }
 
+// The labels of the summary's entries, in English and Chinese.
+var (
+	labelCommand          = lang.Msg("command", "命令")
+	labelTarget           = lang.Msg("target", "平台")
+	labelEndpoint         = lang.Msg("endpoint", "接口地址")
+	labelSandbox          = lang.Msg("sandbox", "沙箱")
+	labelRoster           = lang.Msg("roster", "名单")
+	labelRows             = lang.Msg("rows", "行数")
+	labelRequests         = lang.Msg("requests", "请求")
+	labelRetries          = lang.Msg("retries", "重试")
+	labelThrottled        = lang.Msg("throttled", "被限流")
+	labelRateReq          = lang.Msg("rate (req/s)", "速率（次/秒）")
+	labelRateLowest       = lang.Msg("lowest rate (req/s)", "最低速率（次/秒）")
+	labelStarted          = lang.Msg("started", "开始时间")
+	labelElapsedSec       = lang.Msg("elapsed (s)", "用时（秒）")
+	labelRowsPerSec       = lang.Msg("rows/s", "每秒行数")
+	labelRosterBalance    = lang.Msg("roster balance", "名单余额合计")
+	labelRosterPoints     = lang.Msg("roster points", "名单积分合计")
+	labelConfirmedBalance = lang.Msg("confirmed balance", "平台确认余额")
+	labelConfirmedPoints  = lang.Msg("confirmed points", "平台确认积分")
+	labelReport           = lang.Msg("report", "报告")
+	labelRejects          = lang.Msg("rejects", "待修正名单")
+	labelJournal          = lang.Msg("journal", "发卡记录")
+	labelWarning          = lang.Msg("warning", "警告")
+	labelInterrupted      = lang.Msg("interrupted", "中断")
+	labelFatal            = lang.Msg("fatal", "严重错误")
+	labelError            = lang.Msg("error", "错误")
+	labelExitCode         = lang.Msg("exit code", "退出码")
+)
+
 // entries lists the summary's entries, each once, in the order of the JSON
 // summary. Every rendering iterates this list: the JSON summary (key and
 // value), the summary sheet and the text summary (label and value, by part;
-// see summaryEntry). Adding an entry is one line here, beside its field
+// see summaryEntry), the labels and words in p's language (JSON ignores
+// them: p may be nil). Adding an entry is one line here, beside its field
 // above. Call it on a normalized summary.
-func (n *Summary) entries() []summaryEntry {
+func (n *Summary) entries(p *lang.Printer) []summaryEntry {
+	t := summaryText{n, p}
 	return []summaryEntry{
-		{key: "command", label: "command", part: partHead, value: n.Command, text: n.headLines},
-		{key: "target", label: "target", part: partHead, value: n.Target, omitEmpty: true, text: onAnotherLine},
-		{key: "endpoint", label: "endpoint", part: partHead, value: n.Endpoint, omitEmpty: true, text: onAnotherLine},
-		{key: "sandbox", label: "sandbox", part: partHead, value: n.Sandbox, omitEmpty: true, yes: SandboxBanner, text: onAnotherLine},
-		{key: "rosters", label: "roster", part: partRosters, value: n.Rosters},
-		{key: "rows", label: "rows", part: partRun, value: n.Rows, text: n.rowsLine},
-		{key: "counts", part: partCounts, value: statusCounts(n.Counts), text: n.countLines},
-		{key: "requests", label: "requests", part: partRun, value: n.Requests, text: n.requestsLine},
-		{key: "retries", label: "retries", part: partRun, value: n.Retries, text: onAnotherLine},
-		{key: "throttled", label: "throttled", part: partRun, value: n.Throttled, text: onAnotherLine},
-		{key: "rate", label: "rate (req/s)", part: partRun, value: n.Rate, omitEmpty: true, text: n.rateLine},
-		{key: "rate_lowest", label: "lowest rate (req/s)", part: partRun, value: n.RateLowest, omitEmpty: true, text: onAnotherLine},
-		{key: "started", label: "started", part: partHead, value: n.Started, text: onAnotherLine},
-		{key: "elapsed_seconds", label: "elapsed (s)", part: partRun, value: n.ElapsedSec, text: n.elapsedLine},
-		{key: "rows_per_second", label: "rows/s", part: partRun, value: n.RowsPerSec, text: onAnotherLine},
-		{key: "roster_balance", label: "roster balance", part: partBalance, value: n.RosterBalance, text: n.balanceLine},
-		{key: "roster_points", label: "roster points", part: partPoints, value: n.RosterPoints, text: n.pointsLine},
-		{key: "confirmed_balance", label: "confirmed balance", part: partBalance, value: n.ConfirmedBalance, omitEmpty: true, text: onAnotherLine},
-		{key: "confirmed_points", label: "confirmed points", part: partPoints, value: n.ConfirmedPoints, omitEmpty: true, text: onAnotherLine},
-		{key: "report", label: "report", part: partEnd, value: n.Report, omitEmpty: true},
-		{key: "rejects", label: "rejects", part: partEnd, value: n.Rejects, omitEmpty: true},
-		{key: "journal", label: "journal", part: partEnd, value: n.Journal, omitEmpty: true},
-		{key: "warnings", label: "warning", part: partEnd, value: n.Warnings, omitEmpty: true},
-		{key: "interrupted", label: "interrupted", part: partEnd, value: n.Interrupted, omitEmpty: true, yes: interruptedYes, text: n.interruptedLine},
-		{key: "fatal", label: "fatal", part: partEnd, value: n.Fatal, omitEmpty: true},
-		{key: "error", label: "error", part: partEnd, value: n.Error, omitEmpty: true, text: onAnotherLine},
-		{key: "exit_code", label: "exit code", part: partEnd, value: n.ExitCode, text: n.exitCodeLine},
+		{key: "command", label: labelCommand, part: partHead, value: n.Command, text: t.headLines},
+		{key: "target", label: labelTarget, part: partHead, value: n.Target, omitEmpty: true, text: onAnotherLine},
+		{key: "endpoint", label: labelEndpoint, part: partHead, value: n.Endpoint, omitEmpty: true, text: onAnotherLine},
+		{key: "sandbox", label: labelSandbox, part: partHead, value: n.Sandbox, omitEmpty: true, yes: SandboxBanner, text: onAnotherLine},
+		{key: "rosters", label: labelRoster, part: partRosters, value: n.Rosters},
+		{key: "rows", label: labelRows, part: partRun, value: n.Rows, text: t.rowsLine},
+		{key: "counts", part: partCounts, value: statusCounts(n.Counts), text: t.countLines},
+		{key: "requests", label: labelRequests, part: partRun, value: n.Requests, text: t.requestsLine},
+		{key: "retries", label: labelRetries, part: partRun, value: n.Retries, text: onAnotherLine},
+		{key: "throttled", label: labelThrottled, part: partRun, value: n.Throttled, text: onAnotherLine},
+		{key: "rate", label: labelRateReq, part: partRun, value: n.Rate, omitEmpty: true, text: t.rateLine},
+		{key: "rate_lowest", label: labelRateLowest, part: partRun, value: n.RateLowest, omitEmpty: true, text: onAnotherLine},
+		{key: "started", label: labelStarted, part: partHead, value: n.Started, text: onAnotherLine},
+		{key: "elapsed_seconds", label: labelElapsedSec, part: partRun, value: n.ElapsedSec, text: t.elapsedLine},
+		{key: "rows_per_second", label: labelRowsPerSec, part: partRun, value: n.RowsPerSec, text: onAnotherLine},
+		{key: "roster_balance", label: labelRosterBalance, part: partBalance, value: n.RosterBalance, text: t.balanceLine},
+		{key: "roster_points", label: labelRosterPoints, part: partPoints, value: n.RosterPoints, text: t.pointsLine},
+		{key: "confirmed_balance", label: labelConfirmedBalance, part: partBalance, value: n.ConfirmedBalance, omitEmpty: true, text: onAnotherLine},
+		{key: "confirmed_points", label: labelConfirmedPoints, part: partPoints, value: n.ConfirmedPoints, omitEmpty: true, text: onAnotherLine},
+		{key: "report", label: labelReport, part: partEnd, value: n.Report, omitEmpty: true},
+		{key: "rejects", label: labelRejects, part: partEnd, value: n.Rejects, omitEmpty: true},
+		{key: "journal", label: labelJournal, part: partEnd, value: n.Journal, omitEmpty: true},
+		{key: "warnings", label: labelWarning, part: partEnd, value: n.Warnings, omitEmpty: true},
+		{key: "interrupted", label: labelInterrupted, part: partEnd, value: n.Interrupted, omitEmpty: true, yes: interruptedYes, text: t.interruptedLine},
+		{key: "fatal", label: labelFatal, part: partEnd, value: n.Fatal, omitEmpty: true},
+		{key: "error", label: labelError, part: partEnd, value: n.Error, omitEmpty: true, text: onAnotherLine},
+		{key: "exit_code", label: labelExitCode, part: partEnd, value: n.ExitCode, text: t.exitCodeLine},
 	}
 }
 
@@ -109,11 +142,11 @@ func (n *Summary) entries() []summaryEntry {
 // people read, and its value.
 type summaryEntry struct {
 	key       string      // JSON key (the field's json tag says the same, for decoding)
-	label     string      // label on the summary sheet and in the text summary
+	label     string      // label on the summary sheet and in the text summary (a message key)
 	part      summaryPart // where people look for it
 	value     any         // encoded as encoding/json does; shown by humanRows
 	omitEmpty bool        // JSON leaves it out when empty (the tag's omitempty)
-	yes       string      // a bool entry: what people read when it is true
+	yes       string      // a bool entry: what people read when it is true (a message key)
 
 	// text returns the entry's lines in the text summary when they are not
 	// humanRows': a condensed layout that puts several entries on one line
@@ -138,10 +171,11 @@ const (
 
 // summaryRow is one labelled value for people: a row of the summary sheet,
 // a line of the text summary (which writes a row without label as it is).
+// The label is in the reader's language already.
 type summaryRow struct {
 	label string
 	value any
 }
 
 // interruptedYes is the summary sheet's word for an interrupted run.
-const interruptedYes = "yes — run the same command again to continue"
+var interruptedYes = lang.Msg("yes — run the same command again to continue", "是——再运行一次同样的命令即可接着做完")

@@ -12,10 +12,14 @@ import (
 	"time"
 
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
-// SandboxBanner is the line every sandbox summary carries.
+// SandboxBanner is the line every sandbox summary carries (a message key:
+// print it with a lang.Printer).
 const SandboxBanner = "SANDBOX — nothing real was issued"
+
+var _ = lang.Msg(SandboxBanner, "【沙箱】模拟平台，没有发出任何真实的卡")
 
 // normalized returns a copy of s with the derived fields filled: ElapsedSec
 // from Elapsed, RowsPerSec from Rows and the elapsed time, a count for every
@@ -87,7 +91,7 @@ func (c statusCounts) MarshalJSON() ([]byte, error) {
 func (s Summary) MarshalJSON() ([]byte, error) {
 	n := s.normalized()
 	b := []byte{'{'}
-	for _, e := range n.entries() {
+	for _, e := range n.entries(nil) {
 		if e.omitEmpty && isEmpty(e.value) {
 			continue
 		}
@@ -146,10 +150,14 @@ func byPart(entries []summaryEntry) []summaryEntry {
 	})
 }
 
-// humanRows are an entry's rows for people: its label and value, none when
-// the value is empty (numbers excepted), one row per item of a list, the
-// entry's yes for a true bool, a time as RFC 3339.
-func humanRows(e summaryEntry) []summaryRow {
+// humanRows are an entry's rows for people, in p's language: its label and
+// value, none when the value is empty (numbers excepted), one row per item
+// of a list, the entry's yes for a true bool, a time as RFC 3339.
+func humanRows(p *lang.Printer, e summaryEntry) []summaryRow {
+	label := ""
+	if e.label != "" {
+		label = p.Sprintf(e.label)
+	}
 	switch v := e.value.(type) {
 	case string:
 		if v == "" {
@@ -159,35 +167,35 @@ func humanRows(e summaryEntry) []summaryRow {
 		if !v {
 			return nil
 		}
-		return []summaryRow{{e.label, e.yes}}
+		return []summaryRow{{label, p.Sprintf(e.yes)}}
 	case time.Time:
 		if v.IsZero() {
 			return nil
 		}
-		return []summaryRow{{e.label, v.Format(time.RFC3339)}}
+		return []summaryRow{{label, v.Format(time.RFC3339)}}
 	case statusCounts:
 		rows := make([]summaryRow, 0, len(v))
 		for _, st := range statusOrder(v) {
-			rows = append(rows, summaryRow{string(st), v[st]})
+			rows = append(rows, summaryRow{StatusLabel(p, st), v[st]})
 		}
 		return rows
 	case []RosterInfo:
 		rows := make([]summaryRow, len(v))
 		for i, r := range v {
-			rows[i] = summaryRow{e.label, r.Path + " (" + rosterDetails(r) + ")"}
+			rows[i] = summaryRow{label, p.Sprintf(msgInParens, r.Path, rosterDetails(p, r))}
 		}
 		return rows
 	case *RunError:
 		if v == nil {
 			return nil
 		}
-		return []summaryRow{{e.label, fmt.Sprintf("exit code %d: %s", v.Code, v.Message)}}
+		return []summaryRow{{label, p.Sprintf(msgExitError, strconv.Itoa(v.Code), v.Message)}}
 	case []string:
 		rows := make([]summaryRow, len(v))
 		for i, s := range v {
-			rows[i] = summaryRow{e.label, s}
+			rows[i] = summaryRow{label, s}
 		}
 		return rows
 	}
-	return []summaryRow{{e.label, e.value}}
+	return []summaryRow{{label, e.value}}
 }

@@ -13,7 +13,7 @@ import (
 
 func TestSummaryTextGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := fixtureSummary().WriteText(&b); err != nil {
+	if err := fixtureSummary().WriteText(&b, nil); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "summary.txt", b.Bytes())
@@ -25,7 +25,7 @@ func TestSummaryTextGolden(t *testing.T) {
 func TestSummaryTextMinimal(t *testing.T) {
 	s := &Summary{Command: "validate", Rows: 1234567, Counts: map[platform.Status]int{platform.StatusValid: 1234560, platform.StatusInvalid: 7}, Elapsed: 90 * time.Second}
 	var b bytes.Buffer
-	if err := s.WriteText(&b); err != nil {
+	if err := s.WriteText(&b, nil); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "summary_minimal.txt", b.Bytes())
@@ -42,7 +42,7 @@ func TestSummaryTextMinimal(t *testing.T) {
 		}
 	}
 	var nilSummary *Summary
-	if err := nilSummary.WriteText(&b); err != nil {
+	if err := nilSummary.WriteText(&b, nil); err != nil {
 		t.Error(err)
 	}
 }
@@ -145,7 +145,7 @@ func TestSummaryEntriesMatchTags(t *testing.T) {
 	}
 	n := fixtureSummary().normalized()
 	var got []string
-	for _, e := range n.entries() {
+	for _, e := range n.entries(nil) {
 		got = append(got, e.key)
 		if e.omitEmpty != omit[e.key] {
 			t.Errorf("%s: omitEmpty %v, tag omitempty %v", e.key, e.omitEmpty, omit[e.key])
@@ -177,12 +177,12 @@ func TestSummaryRenderingsShowEveryEntry(t *testing.T) {
 	}
 	n := s.normalized()
 	labels := map[string]bool{}
-	for _, e := range byPart(n.entries()) {
-		for _, r := range humanRows(e) {
+	for _, e := range byPart(n.entries(nil)) {
+		for _, r := range humanRows(nil, e) {
 			labels[r.label] = true
 		}
 	}
-	for _, e := range n.entries() {
+	for _, e := range n.entries(nil) {
 		if _, ok := doc[e.key]; !ok {
 			t.Errorf("JSON has no %q", e.key)
 		}
@@ -190,7 +190,7 @@ func TestSummaryRenderingsShowEveryEntry(t *testing.T) {
 			t.Errorf("summary sheet has no %q", e.label)
 		}
 	}
-	if len(doc) != len(n.entries()) {
-		t.Errorf("JSON has %d keys, the list %d entries", len(doc), len(n.entries()))
+	if len(doc) != len(n.entries(nil)) {
+		t.Errorf("JSON has %d keys, the list %d entries", len(doc), len(n.entries(nil)))
 	}
 }

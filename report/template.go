@@ -9,14 +9,21 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
-// TemplateSheet is the sheet of an XLSX template.
+// TemplateSheet is the sheet of an XLSX template, in English; in Chinese
+// it is 名单 (the key is the summary's label "roster").
 const TemplateSheet = "roster"
+
+// NotesSheet is the XLSX template's second sheet, which explains the
+// columns (说明 in Chinese). The roster reader reads the first sheet.
+const NotesSheet = "notes"
 
 // templateTextRows is how far down formats and the sex dropdown reach in an
 // XLSX template (column styles cover the whole column; data validation needs
@@ -28,26 +35,57 @@ type TemplateColumn struct {
 	Field    validate.Field
 	Header   string // the field's first (Chinese) alias
 	Required bool
-	Rule     string // the rule in one line, with an example
+	Rule     string // the rule in one line, with an example, in the template's language
 }
 
-// Comment is the header comment of the XLSX template:
-// "phone — required — 11-digit mobile, e.g. 13800138000".
-func (c TemplateColumn) Comment() string {
-	req := "optional"
-	if c.Required {
-		req = "required"
+// The words of the template.
+var (
+	_                = lang.Msg(NotesSheet, "说明")
+	msgCommentReq    = lang.Msg("%s — required — %s", "必填：%[2]s（字段名 %[1]s）")
+	msgCommentOpt    = lang.Msg("%s — optional — %s", "选填：%[2]s（字段名 %[1]s）")
+	msgChooseSex     = lang.Msg("Choose 男 or 女", "请选择 男 或 女")
+	msgRequired      = lang.Msg("required", "必填")
+	msgOptional      = lang.Msg("optional", "选填")
+	msgNotesColumn   = lang.Msg("column", "列名")
+	msgNotesField    = lang.Msg("field", "字段名")
+	msgNotesRequired = lang.Msg("required?", "是否必填")
+	msgNotesRule     = lang.Msg("what to write", "填写要求")
+	// The notes under the table of columns, one per line.
+	templateNotes = []string{
+		lang.Msg("Fill in one card per row on the sheet %s, from row 2 down; leave the header row as it is.",
+			"在“%s”工作表里每行填一张卡，从第 2 行开始往下填；第一行表头不要改动。"),
+		lang.Msg("Headers in red are required; the other columns may stay empty, or be deleted.",
+			"红色表头的列必须填写；其他列可以空着，也可以删掉。"),
+		lang.Msg("Do not leave example rows: every row under the header is imported.",
+			"不要留示例行：表头下面的每一行都会被导入。"),
+		lang.Msg("Card numbers, in-card codes, phones and ID numbers are text cells, so leading zeros and long digits are kept.",
+			"卡号、卡内编码、手机号和身份证号按文本保存，开头的 0 和长数字都不会丢。"),
+		lang.Msg("When the roster is filled in, check it first: cardimport validate FILE",
+			"填好以后先检查一遍：cardimport validate 文件名"),
 	}
-	return c.Field.String() + " — " + req + " — " + c.Rule
+	msgTemplateErr     = lang.Msg("template: %v", "模板：%v")
+	msgTemplatePathErr = lang.Msg("template %s: %v", "模板 %s：%v")
+	msgTemplateExists  = lang.Msg("template: %s already exists, not overwritten", "模板：%s 已经存在，没有覆盖它；请换一个文件名，或先把旧文件移走")
+)
+
+// Comment is the header comment of the XLSX template, in p's language:
+// "phone — required — 11-digit mobile, e.g. 13800138000".
+func (c TemplateColumn) Comment(p *lang.Printer) string {
+	key := msgCommentOpt
+	if c.Required {
+		key = msgCommentReq
+	}
+	return p.Sprintf(key, c.Field.String(), c.Rule)
 }
 
-// TemplateColumns returns the template's columns for a platform's profile:
-// the fields it requires first, in spec order, then the optional ones.
-func TemplateColumns(p validate.Profile) []TemplateColumn {
-	req := p.Required
+// TemplateColumns returns the template's columns for a platform's profile,
+// their rules in p's language: the fields it requires first, in spec
+// order, then the optional ones.
+func TemplateColumns(prof validate.Profile, p *lang.Printer) []TemplateColumn {
+	req := prof.Required
 	var first, rest []TemplateColumn
 	for _, f := range validate.Fields() {
-		c := TemplateColumn{Field: f, Header: f.Aliases()[0], Required: slices.Contains(req, f), Rule: fieldRule(f, p)}
+		c := TemplateColumn{Field: f, Header: f.Aliases()[0], Required: slices.Contains(req, f), Rule: fieldRule(f, prof, p)}
 		if c.Required {
 			first = append(first, c)
 		} else {
@@ -57,83 +95,113 @@ func TemplateColumns(p validate.Profile) []TemplateColumn {
 	return append(first, rest...)
 }
 
-// fieldRule is SPEC §3's rule for f in one line, with an example.
-func fieldRule(f validate.Field, p validate.Profile) string {
+// The rules of SPEC §3, in one line each, with an example.
+var (
+	ruleCardno        = lang.Msg("4–32 letters or digits, unique, e.g. 100101", "4–32 位字母或数字，不能重复，例如 100101")
+	rulePassword      = lang.Msg("4–12 digits, e.g. 123456", "4–12 位数字，例如 123456")
+	ruleExtid         = lang.Msg("1–32 letters, digits, _ or -, unique, e.g. 109", "1–32 位字母、数字、_ 或 -，不能重复，例如 109")
+	ruleName          = lang.Msg("1–32 characters, e.g. 张三", "1–32 个字符，例如 张三")
+	rulePhone         = lang.Msg("11-digit mobile, e.g. 13800138000", "11 位手机号，例如 13800138000")
+	ruleSex           = lang.Msg("男 or 女 (also 1/0, M/F)", "男 或 女（也可以写 1/0、M/F）")
+	ruleBirthday      = lang.Msg("a date, e.g. 1990-02-03", "日期，例如 1990-02-03")
+	ruleLevelName     = lang.Msg("a card level name or id of the platform, e.g. 高级会员", "平台上已有的卡等级名称或编号，例如 高级会员")
+	ruleLevelNumber   = lang.Msg("a whole number 1–%s, e.g. 1", "1–%s 之间的整数，例如 1")
+	ruleBalance       = lang.Msg("an amount ≥ 0 with at most 2 decimals, e.g. 100.50", "不小于 0 的金额，最多两位小数，例如 100.50")
+	rulePoints        = lang.Msg("a whole number ≥ 0, e.g. 200", "不小于 0 的整数，例如 200")
+	ruleExpiry        = lang.Msg("a date not in the past, e.g. 2030-12-31", "今天或以后的日期，例如 2030-12-31")
+	ruleExpiryRelated = lang.Msg("a date not in the past, e.g. 2030-12-31, or 1day/1week/1month/1year",
+		"今天或以后的日期，例如 2030-12-31；也可以写 1day/1week/1month/1year")
+	ruleIDNumber = lang.Msg("18-character ID number (X allowed last), e.g. 11010519491231002X",
+		"18 位身份证号（最后一位可以是 X），例如 11010519491231002X")
+	ruleUpTo64 = lang.Msg("up to 64 characters", "最多 64 个字符")
+)
+
+// fieldRule is SPEC §3's rule for f in one line, with an example, in p's
+// language.
+func fieldRule(f validate.Field, prof validate.Profile, p *lang.Printer) string {
 	switch f {
 	case validate.Cardno:
-		return "4–32 letters or digits, unique, e.g. 100101"
+		return p.Sprintf(ruleCardno)
 	case validate.Password:
-		return "4–12 digits, e.g. 123456"
+		return p.Sprintf(rulePassword)
 	case validate.Extid:
-		return "1–32 letters, digits, _ or -, unique, e.g. 109"
+		return p.Sprintf(ruleExtid)
 	case validate.Name:
-		return "1–32 characters, e.g. 张三"
+		return p.Sprintf(ruleName)
 	case validate.Phone:
-		return "11-digit mobile, e.g. 13800138000"
+		return p.Sprintf(rulePhone)
 	case validate.Sex:
-		return "男 or 女 (also 1/0, M/F)"
+		return p.Sprintf(ruleSex)
 	case validate.Birthday:
-		return "a date, e.g. 1990-02-03"
+		return p.Sprintf(ruleBirthday)
 	case validate.Level:
-		if p.LevelNames {
-			return "a card level name or id of the platform, e.g. 高级会员"
+		if prof.LevelNames {
+			return p.Sprintf(ruleLevelName)
 		}
-		return fmt.Sprintf("a whole number 1–%d, e.g. 1", p.MaxLevel)
+		return p.Sprintf(ruleLevelNumber, strconv.Itoa(prof.MaxLevel))
 	case validate.Balance:
-		return "an amount ≥ 0 with at most 2 decimals, e.g. 100.50"
+		return p.Sprintf(ruleBalance)
 	case validate.Points:
-		return "a whole number ≥ 0, e.g. 200"
+		return p.Sprintf(rulePoints)
 	case validate.Expirydate:
-		if !p.RelativeExpiry {
-			return "a date not in the past, e.g. 2030-12-31"
+		if !prof.RelativeExpiry {
+			return p.Sprintf(ruleExpiry)
 		}
-		return "a date not in the past, e.g. 2030-12-31, or 1day/1week/1month/1year"
+		return p.Sprintf(ruleExpiryRelated)
 	case validate.IDNumber:
-		return "18-character ID number (X allowed last), e.g. 11010519491231002X"
-	case validate.Subject:
-		return "up to 64 characters"
-	case validate.ExtInfo:
-		return "up to 64 characters"
+		return p.Sprintf(ruleIDNumber)
+	case validate.Subject, validate.ExtInfo:
+		return p.Sprintf(ruleUpTo64)
 	}
 	return ""
 }
+
+// errExists is a refusal to overwrite, in the reader's language, that
+// errors.Is still sees as fs.ErrExist.
+type errExists struct{ msg string }
+
+func (e errExists) Error() string { return e.msg }
+func (e errExists) Unwrap() error { return fs.ErrExist }
 
 // WriteTemplate writes an empty roster template for a platform's profile
 // at path, in the format its extension names (one of TemplateFormats): a
 // header row of every field's Chinese header, required fields
 // first, and no example rows (the importer would import them). It refuses to
-// overwrite an existing file; the error wraps fs.ErrExist.
+// overwrite an existing file; the error wraps fs.ErrExist. Comments, the
+// notes sheet, sheet names and errors are in p's language (nil: English);
+// the headers are the Chinese ones in every language.
 //
 // The XLSX template carries a styled, frozen header; a comment on each
-// header with the field's English name, whether it is required and its
-// rule; Text format on cardno, password, extid, phone and idnumber so Excel
+// header with whether it is required, its rule and the field's English
+// name; Text format on cardno, password, extid, phone and idnumber so Excel
 // keeps leading zeros and long digits; a 男/女 dropdown on sex; yyyy-mm-dd on
-// the dates and 0.00 on balance. The CSV template is UTF-8 with BOM.
-func WriteTemplate(path string, p validate.Profile) error {
-	format, err := TemplateFormats.formatOf(path)
+// the dates and 0.00 on balance; and a second sheet of notes (说明) that
+// explains every column. The CSV template is UTF-8 with BOM.
+func WriteTemplate(path string, prof validate.Profile, p *lang.Printer) error {
+	format, err := TemplateFormats.formatOf(p, path)
 	if err != nil {
 		return err
 	}
 	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("template: %s already exists, not overwritten: %w", path, fs.ErrExist)
+		return errExists{p.Sprintf(msgTemplateExists, path)}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("template: %w", err)
+		return p.Errorf(msgTemplateErr, err)
 	}
 	af, err := CreateAtomic(path, 0o644)
 	if err != nil {
-		return fmt.Errorf("template: %w", err)
+		return p.Errorf(msgTemplateErr, err)
 	}
 	defer af.Abort()
-	if err := format.writeTemplate(af, TemplateColumns(p)); err != nil {
-		return fmt.Errorf("template %s: %w", path, err)
+	if err := format.writeTemplate(af, TemplateColumns(prof, p), p); err != nil {
+		return p.Errorf(msgTemplatePathErr, path, err)
 	}
 	if err := af.CommitNew(); err != nil {
-		return fmt.Errorf("template: %w", err)
+		return p.Errorf(msgTemplateErr, err)
 	}
 	return nil
 }
 
-func csvTemplate(out io.Writer, cols []TemplateColumn) error {
+func csvTemplate(out io.Writer, cols []TemplateColumn, _ *lang.Printer) error {
 	buf := bufio.NewWriter(out)
 	_, _ = buf.WriteString(utf8BOM)
 	cw := csv.NewWriter(buf)
@@ -166,11 +234,12 @@ func templateWidth(f validate.Field) float64 {
 }
 
 // xlsxTemplate writes the XLSX template: column widths and formats, then
-// the headers over them, frozen.
-func xlsxTemplate(out io.Writer, cols []TemplateColumn) error {
+// the headers over them, frozen; then the notes sheet.
+func xlsxTemplate(out io.Writer, cols []TemplateColumn, p *lang.Printer) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", TemplateSheet); err != nil {
+	sheet := p.Sprintf(TemplateSheet)
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
 	st, err := newTemplateStyles(f)
@@ -182,7 +251,7 @@ func xlsxTemplate(out io.Writer, cols []TemplateColumn) error {
 		if err != nil {
 			return err
 		}
-		if err := formatTemplateColumn(f, col, c, st); err != nil {
+		if err := formatTemplateColumn(f, sheet, col, c, st); err != nil {
 			return err
 		}
 	}
@@ -191,23 +260,80 @@ func xlsxTemplate(out io.Writer, cols []TemplateColumn) error {
 		if err != nil {
 			return err
 		}
-		if err := writeTemplateHeader(f, col, c, st); err != nil {
+		if err := writeTemplateHeader(f, sheet, col, c, st, p); err != nil {
 			return err
 		}
 	}
-	if err := f.SetPanes(TemplateSheet, &frozenHeader); err != nil {
+	if err := f.SetPanes(sheet, &frozenHeader); err != nil {
 		return err
 	}
-	if err := f.SetSheetDimension(TemplateSheet, "A1:"+cellRef(len(cols), 1)); err != nil {
+	if err := f.SetSheetDimension(sheet, "A1:"+cellRef(len(cols), 1)); err != nil {
 		return err
 	}
+	if err := writeTemplateNotes(f, sheet, cols, st, p); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
 	return writeWorkbook(f, out)
+}
+
+// writeTemplateNotes adds the notes sheet (说明): a table of the columns —
+// header, field name, required or not, what to write — then how to fill
+// in the roster.
+func writeTemplateNotes(f *excelize.File, roster string, cols []TemplateColumn, st templateStyles, p *lang.Printer) error {
+	sheet := p.Sprintf(NotesSheet)
+	if _, err := f.NewSheet(sheet); err != nil {
+		return err
+	}
+	for i, width := range []float64{14, 14, 10, 70} {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(sheet, col, col, width); err != nil {
+			return err
+		}
+	}
+	header := []any{p.Sprintf(msgNotesColumn), p.Sprintf(msgNotesField), p.Sprintf(msgNotesRequired), p.Sprintf(msgNotesRule)}
+	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(sheet, "A1", "D1", st.header); err != nil {
+		return err
+	}
+	row := 2
+	for _, c := range cols {
+		req := p.Sprintf(msgOptional)
+		if c.Required {
+			req = p.Sprintf(msgRequired)
+		}
+		vals := []any{c.Header, c.Field.String(), req, c.Rule}
+		if err := f.SetSheetRow(sheet, cellRef(1, row), &vals); err != nil {
+			return err
+		}
+		if c.Required {
+			if err := f.SetCellStyle(sheet, cellRef(1, row), cellRef(1, row), st.requiredText); err != nil {
+				return err
+			}
+		}
+		row++
+	}
+	row++ // a blank row before the notes
+	for i, note := range templateNotes {
+		text := p.Sprintf(note)
+		if i == 0 {
+			text = p.Sprintf(note, roster)
+		}
+		if err := f.SetCellStr(sheet, cellRef(1, row), text); err != nil {
+			return err
+		}
+		row++
+	}
+	return nil
 }
 
 // templateStyles are the cell styles of the XLSX template.
 type templateStyles struct {
 	header, required   int // headers of optional and required fields
 	text, date, amount int
+	requiredText       int // a required column's header on the notes sheet
 }
 
 func newTemplateStyles(f *excelize.File) (st templateStyles, err error) {
@@ -227,14 +353,17 @@ func newTemplateStyles(f *excelize.File) (st templateStyles, err error) {
 	if st.text, st.date, err = textAndDateStyles(f); err != nil {
 		return st, err
 	}
+	if st.requiredText, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}}); err != nil {
+		return st, err
+	}
 	st.amount, err = f.NewStyle(&excelize.Style{NumFmt: numFmt2Dec})
 	return st, err
 }
 
 // formatTemplateColumn sets the width and the format of column col: Text
 // on identifiers, yyyy-mm-dd on dates, 0.00 on the balance.
-func formatTemplateColumn(f *excelize.File, col string, c TemplateColumn, st templateStyles) error {
-	if err := f.SetColWidth(TemplateSheet, col, col, templateWidth(c.Field)); err != nil {
+func formatTemplateColumn(f *excelize.File, sheet, col string, c TemplateColumn, st templateStyles) error {
+	if err := f.SetColWidth(sheet, col, col, templateWidth(c.Field)); err != nil {
 		return err
 	}
 	style := 0
@@ -249,25 +378,25 @@ func formatTemplateColumn(f *excelize.File, col string, c TemplateColumn, st tem
 	if style == 0 {
 		return nil
 	}
-	return f.SetColStyle(TemplateSheet, col, style)
+	return f.SetColStyle(sheet, col, style)
 }
 
 // writeTemplateHeader writes the header of column col with its comment,
 // and the 男/女 dropdown under the sex header.
-func writeTemplateHeader(f *excelize.File, col string, c TemplateColumn, st templateStyles) error {
+func writeTemplateHeader(f *excelize.File, sheet, col string, c TemplateColumn, st templateStyles, p *lang.Printer) error {
 	cell := col + "1"
-	if err := f.SetCellStr(TemplateSheet, cell, c.Header); err != nil {
+	if err := f.SetCellStr(sheet, cell, c.Header); err != nil {
 		return err
 	}
 	hs := st.header
 	if c.Required {
 		hs = st.required
 	}
-	if err := f.SetCellStyle(TemplateSheet, cell, cell, hs); err != nil {
+	if err := f.SetCellStyle(sheet, cell, cell, hs); err != nil {
 		return err
 	}
-	err := f.AddComment(TemplateSheet, excelize.Comment{
-		Cell: cell, Author: "cardimport", Text: c.Comment(), Width: 320, Height: 60,
+	err := f.AddComment(sheet, excelize.Comment{
+		Cell: cell, Author: "cardimport", Text: c.Comment(p), Width: 320, Height: 60,
 	})
 	if err != nil || c.Field != validate.Sex {
 		return err
@@ -277,8 +406,8 @@ func writeTemplateHeader(f *excelize.File, col string, c TemplateColumn, st temp
 	if err := dv.SetDropList([]string{"男", "女"}); err != nil {
 		return err
 	}
-	dv.SetError(excelize.DataValidationErrorStyleStop, c.Header, "请选择 男 或 女")
-	return f.AddDataValidation(TemplateSheet, dv)
+	dv.SetError(excelize.DataValidationErrorStyleStop, c.Header, p.Sprintf(msgChooseSex))
+	return f.AddDataValidation(sheet, dv)
 }
 
 // textFields are the fields whose columns are formatted as Text in the

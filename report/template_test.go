@@ -20,7 +20,7 @@ import (
 func TestTemplateColumns(t *testing.T) {
 	for _, profile := range []validate.Profile{mb.Profile, sandy.Profile} {
 		target := profile.Name
-		cols := TemplateColumns(profile)
+		cols := TemplateColumns(profile, nil)
 		if len(cols) != int(validate.NumFields) {
 			t.Fatalf("%s: %d columns", target, len(cols))
 		}
@@ -46,25 +46,25 @@ func TestTemplateColumns(t *testing.T) {
 			}
 		}
 	}
-	sandy := TemplateColumns(sandy.Profile)
+	sandy := TemplateColumns(sandy.Profile, nil)
 	if sandy[0].Field != validate.Cardno || sandy[1].Field != validate.Name || sandy[4].Field != validate.Password {
 		t.Errorf("sandy order %v", sandy)
 	}
 	var phone TemplateColumn
-	for _, c := range TemplateColumns(mb.Profile) {
+	for _, c := range TemplateColumns(mb.Profile, nil) {
 		if c.Field == validate.Phone {
 			phone = c
 		}
 	}
-	if phone.Comment() != "phone — required — 11-digit mobile, e.g. 13800138000" {
-		t.Errorf("comment %q", phone.Comment())
+	if phone.Comment(nil) != "phone — required — 11-digit mobile, e.g. 13800138000" {
+		t.Errorf("comment %q", phone.Comment(nil))
 	}
 }
 
 func TestTemplateXLSX(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "roster.xlsx")
-	if err := WriteTemplate(path, mb.Profile); err != nil {
+	if err := WriteTemplate(path, mb.Profile, nil); err != nil {
 		t.Fatal(err)
 	}
 	noTempFiles(t, dir)
@@ -75,7 +75,7 @@ func TestTemplateXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cols := TemplateColumns(mb.Profile)
+	cols := TemplateColumns(mb.Profile, nil)
 	if len(rows) != 1 {
 		t.Fatalf("%d rows, want the header only", len(rows))
 	}
@@ -102,8 +102,8 @@ func TestTemplateXLSX(t *testing.T) {
 	}
 	for _, c := range cols {
 		got := byCell[colOf[c.Field]+"1"]
-		if !strings.Contains(got, c.Comment()) {
-			t.Errorf("%s comment %q, want %q", c.Field, got, c.Comment())
+		if !strings.Contains(got, c.Comment(nil)) {
+			t.Errorf("%s comment %q, want %q", c.Field, got, c.Comment(nil))
 		}
 	}
 
@@ -165,12 +165,12 @@ func TestTemplateXLSX(t *testing.T) {
 
 func TestTemplateCSV(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "roster.csv")
-	if err := WriteTemplate(path, sandy.Profile); err != nil {
+	if err := WriteTemplate(path, sandy.Profile, nil); err != nil {
 		t.Fatal(err)
 	}
 	b := readFile(t, path)
 	var headers []string
-	for _, c := range TemplateColumns(sandy.Profile) {
+	for _, c := range TemplateColumns(sandy.Profile, nil) {
 		headers = append(headers, c.Header)
 	}
 	want := utf8BOM + strings.Join(headers, ",") + "\r\n"
@@ -189,7 +189,7 @@ func TestTemplateRefusesOverwrite(t *testing.T) {
 		if err := os.WriteFile(path, []byte("mine"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		err := WriteTemplate(path, mb.Profile)
+		err := WriteTemplate(path, mb.Profile, nil)
 		if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), path) {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -197,7 +197,7 @@ func TestTemplateRefusesOverwrite(t *testing.T) {
 			t.Errorf("%s overwritten", name)
 		}
 	}
-	if err := WriteTemplate(filepath.Join(dir, "t.xls"), mb.Profile); err == nil || !strings.Contains(err.Error(), ".xlsx, .csv") {
+	if err := WriteTemplate(filepath.Join(dir, "t.xls"), mb.Profile, nil); err == nil || !strings.Contains(err.Error(), ".xlsx, .csv") {
 		t.Errorf("xls: %v", err)
 	}
 	noTempFiles(t, dir)

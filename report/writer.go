@@ -2,11 +2,11 @@ package report
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"os"
 
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Writer writes one reconciliation report. Lines are written in roster
@@ -31,7 +31,18 @@ type Options struct {
 	// Generated selects generate mode: the report lists Generated cards
 	// (GeneratedColumns, passwords included) and is created with mode 0600.
 	Generated bool
+	// Lang is the language of what people read in the report: the XLSX
+	// header row, status labels, sheet names and summary sheet, and the
+	// errors (nil: English). CSV and JSON column names and status values
+	// are the same in every language.
+	Lang *lang.Printer
 }
+
+// Errors of the writers, as people read them.
+var (
+	msgReportErr     = lang.Msg("report: %v", "报告：%v")
+	msgReportPathErr = lang.Msg("report %s: %v", "报告 %s：%v")
+)
 
 // ErrClosed is returned by a writer's methods after Close or Abort.
 var ErrClosed = errors.New("report already closed")
@@ -44,20 +55,21 @@ func Create(path string, opts Options) (Writer, error) {
 	if opts.Generated {
 		formats, cols, perm = GeneratedFormats, generatedSpecs, 0o600 // it holds card passwords
 	}
-	f, err := formats.formatOf(path)
+	p := opts.Lang
+	f, err := formats.formatOf(p, path)
 	if err != nil {
 		return nil, err
 	}
 	af, err := CreateAtomic(path, perm)
 	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+		return nil, p.Errorf(msgReportErr, err)
 	}
-	out, err := f.newReport(af, cols)
+	out, err := f.newReport(af, cols, p)
 	if err != nil {
 		_ = af.Abort()
-		return nil, fmt.Errorf("report %s: %w", path, err)
+		return nil, p.Errorf(msgReportPathErr, path, err)
 	}
-	return &writer{af: af, out: out, generated: opts.Generated, counts: make(map[platform.Status]int)}, nil
+	return &writer{af: af, out: out, generated: opts.Generated, counts: make(map[platform.Status]int), p: p}, nil
 }
 
 // formatWriter is what one file format adds to writer, which checks and
@@ -83,6 +95,7 @@ type writer struct {
 	counts    map[platform.Status]int
 	closed    bool
 	vals      []string
+	p         *lang.Printer
 }
 
 func (w *writer) Write(l *Line) error {
@@ -116,7 +129,7 @@ func (w *writer) row(st platform.Status) error {
 	w.rows++
 	w.counts[st]++
 	if err := w.out.row(st, w.vals); err != nil {
-		return fmt.Errorf("report %s: %w", w.af.Name(), err)
+		return w.p.Errorf(msgReportPathErr, w.af.Name(), err)
 	}
 	return nil
 }
@@ -129,7 +142,7 @@ func (w *writer) Close(s *Summary) error {
 	defer w.out.release()
 	if err := w.out.finish(w.summary(s)); err != nil {
 		_ = w.af.Abort()
-		return fmt.Errorf("report %s: %w", w.af.Name(), err)
+		return w.p.Errorf(msgReportPathErr, w.af.Name(), err)
 	}
 	return w.af.Commit()
 }

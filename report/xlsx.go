@@ -6,15 +6,24 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
-// Sheet names of the XLSX report.
+// Sheet names of the XLSX report, in English; SheetName gives them in the
+// report's language (报告, 汇总).
 const (
-	ReportSheet  = "report"
+	ReportSheet  = "report" // registered as the summary's label (labelReport)
 	SummarySheet = "summary"
 )
+
+var _ = lang.Msg(SummarySheet, "汇总")
+
+// SheetName is the name of the report's sheet (ReportSheet, SummarySheet)
+// in p's language.
+func SheetName(p *lang.Printer, sheet string) string { return p.Sprintf(sheet) }
 
 // Colours of the XLSX files (Excel's own "light red" and "light yellow").
 const (
@@ -102,26 +111,32 @@ type xlsxWriter struct {
 	sp   *spool
 	rows int
 	vals []spoolValue
+	p    *lang.Printer // the language of the header, labels and sheets
+	// sheet is the report sheet's name in that language.
+	sheet string
 }
 
-func newXLSXWriter(af *AtomicFile, cols []colSpec) (formatWriter, error) {
+func newXLSXWriter(af *AtomicFile, cols []colSpec, p *lang.Printer) (formatWriter, error) {
 	sp, err := newSpool()
 	if err != nil {
 		return nil, err
 	}
-	return &xlsxWriter{out: af, cols: cols, sp: sp}, nil
+	return &xlsxWriter{out: af, cols: cols, sp: sp, p: p, sheet: SheetName(p, ReportSheet)}, nil
 }
 
 func (w *xlsxWriter) row(st platform.Status, vals []string) error {
 	w.vals = append(w.vals[:0], intValue(int(statusFill(st))))
 	for i, c := range w.cols {
-		if c.kind == kindNumber {
+		switch c.kind {
+		case kindNumber:
 			n, err := strconv.Atoi(vals[i])
 			if err != nil {
 				return fmt.Errorf("column %s: %w", c.name, err)
 			}
 			w.vals = append(w.vals, intValue(n))
-		} else {
+		case kindStatus:
+			w.vals = append(w.vals, textValue(StatusLabel(w.p, platform.Status(vals[i]))))
+		default:
 			w.vals = append(w.vals, textValue(vals[i]))
 		}
 	}
@@ -135,13 +150,13 @@ func (w *xlsxWriter) release() { w.sp.close() }
 func (w *xlsxWriter) finish(s *Summary) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", ReportSheet); err != nil {
+	if err := f.SetSheetName("Sheet1", w.sheet); err != nil {
 		return err
 	}
 	if err := w.writeReportSheet(f); err != nil {
 		return err
 	}
-	if err := writeSummarySheet(f, s); err != nil {
+	if err := writeSummarySheet(f, s, w.p); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)
@@ -171,17 +186,18 @@ func newReportStyles(f *excelize.File) (st reportStyles, err error) {
 }
 
 // writeReportSheet writes the report sheet: column widths and formats, a
-// frozen header, the spooled rows highlighted by status, an autofilter.
+// frozen header of the columns' titles, the spooled rows highlighted by
+// status, an autofilter.
 func (w *xlsxWriter) writeReportSheet(f *excelize.File) error {
 	st, err := newReportStyles(f)
 	if err != nil {
 		return err
 	}
 	ref := "A1:" + cellRef(len(w.cols), w.rows+1)
-	if err := f.SetSheetDimension(ReportSheet, ref); err != nil {
+	if err := f.SetSheetDimension(w.sheet, ref); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(ReportSheet)
+	sw, err := f.NewStreamWriter(w.sheet)
 	if err != nil {
 		return err
 	}
@@ -203,7 +219,7 @@ func (w *xlsxWriter) writeReportSheet(f *excelize.File) error {
 	}
 	row := make([]any, len(w.cols))
 	for i, c := range w.cols {
-		row[i] = excelize.Cell{StyleID: st.header, Value: c.name}
+		row[i] = excelize.Cell{StyleID: st.header, Value: w.p.Sprintf(c.name)}
 	}
 	if err := sw.SetRow("A1", row); err != nil {
 		return err
@@ -213,7 +229,7 @@ func (w *xlsxWriter) writeReportSheet(f *excelize.File) error {
 	}
 	// The stream's worksheet is the one AutoFilter edits; it is written out
 	// by Flush (after the rows, where <autoFilter> belongs).
-	if err := f.AutoFilter(ReportSheet, ref, nil); err != nil {
+	if err := f.AutoFilter(w.sheet, ref, nil); err != nil {
 		return err
 	}
 	return sw.Flush()
@@ -265,15 +281,17 @@ func writeWorkbook(f *excelize.File, out io.Writer) error {
 	return err
 }
 
-// writeSummarySheet adds the "summary" sheet.
-func writeSummarySheet(f *excelize.File, s *Summary) error {
-	if _, err := f.NewSheet(SummarySheet); err != nil {
+// writeSummarySheet adds the summary sheet ("summary", 汇总), in p's
+// language.
+func writeSummarySheet(f *excelize.File, s *Summary, p *lang.Printer) error {
+	sheet := SheetName(p, SummarySheet)
+	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
 	n := s.normalized()
 	var rows []summaryRow
-	for _, e := range byPart(n.entries()) {
-		rows = append(rows, humanRows(e)...)
+	for _, e := range byPart(n.entries(p)) {
+		rows = append(rows, humanRows(p, e)...)
 	}
 	label, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
@@ -287,10 +305,10 @@ func writeSummarySheet(f *excelize.File, s *Summary) error {
 	if err != nil {
 		return err
 	}
-	if err := f.SetSheetDimension(SummarySheet, "A1:"+cellRef(2, max(len(rows), 1))); err != nil {
+	if err := f.SetSheetDimension(sheet, "A1:"+cellRef(2, max(len(rows), 1))); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(SummarySheet)
+	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}

@@ -7,24 +7,40 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
-const completionAbout = `Prints a shell completion script for the commands and their flags.
+// completionAbout is the help of completion; its placeholder is zsh's
+// folder, "${fpath[1]}", which the catalogue would read as a variable.
+var completionAbout = lang.Msg(`Prints a shell completion script for the commands and their flags.
 
   bash:  source <(cardimport completion bash)
          (or save it as /etc/bash_completion.d/cardimport)
-  zsh:   cardimport completion zsh > "${fpath[1]}/_cardimport"
-  fish:  cardimport completion fish > ~/.config/fish/completions/cardimport.fish`
+  zsh:   cardimport completion zsh > %s
+  fish:  cardimport completion fish > ~/.config/fish/completions/cardimport.fish`, `输出命令和选项的自动补全脚本，供 bash、zsh、fish 使用。
+
+  bash:  source <(cardimport completion bash)
+         （或者保存为 /etc/bash_completion.d/cardimport）
+  zsh:   cardimport completion zsh > %s
+  fish:  cardimport completion fish > ~/.config/fish/completions/cardimport.fish`)
+
+// The words of completion.
+var (
+	msgOneShell  = lang.Msg("name one shell: bash, zsh or fish", "请写一个 shell：bash、zsh 或 fish")
+	msgShellWant = lang.Msg("completion %q: want bash, zsh or fish", "completion %q：只能是 bash、zsh 或 fish")
+)
 
 func runCompletion(ctx context.Context, e *env, args []string) error {
-	c := newCommand("completion", "bash|zsh|fish", completionAbout)
-	if err := c.parse(e, args, false); err != nil {
+	c := newCommand(e, "completion", "bash|zsh|fish", e.lang.Sprintf(completionAbout, `"${fpath[1]}/_cardimport"`))
+	if err := c.parse(args, false); err != nil {
 		return err
 	}
+	p := e.lang
 	if len(c.args) != 1 {
-		return usagef("name one shell: bash, zsh or fish")
+		return usagef(p, msgOneShell)
 	}
-	cmds := completionCommands(ctx)
+	cmds := completionCommands(ctx, p)
 	switch c.args[0] {
 	case "bash":
 		return bashCompletion(e.stdout, cmds)
@@ -33,7 +49,7 @@ func runCompletion(ctx context.Context, e *env, args []string) error {
 	case "fish":
 		return fishCompletion(e.stdout, cmds)
 	}
-	return usagef("completion %q: want bash, zsh or fish", c.args[0])
+	return usagef(p, msgShellWant, c.args[0])
 }
 
 // completionCommand is a command with its flags, as its --help lists them:
@@ -45,13 +61,15 @@ type completionCommand struct {
 
 type completionFlag struct{ name, usage string }
 
-func completionCommands(ctx context.Context) []completionCommand {
+// completionCommands are the commands and their flags as their --help
+// describes them, in p's language.
+func completionCommands(ctx context.Context, p *lang.Printer) []completionCommand {
 	var out []completionCommand
 	for _, c := range commands {
-		cc := completionCommand{name: c.name, summary: c.summary}
+		cc := completionCommand{name: c.name, summary: p.Sprintf(c.summary)}
 		if c.name != "completion" && c.name != "version" {
 			var b bytes.Buffer
-			c.run(ctx, &env{stdout: &b, stderr: io.Discard, getenv: func(string) string { return "" }}, []string{"--help"})
+			c.run(ctx, &env{stdout: &b, stderr: io.Discard, getenv: func(string) string { return "" }, lang: p}, []string{"--help"})
 			for _, line := range strings.Split(b.String(), "\n") {
 				if !strings.HasPrefix(line, "  --") {
 					continue

@@ -18,16 +18,46 @@ import (
 	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
-const importAbout = `Validates every row of the rosters, issues the valid rows on the platform
+var importAbout = lang.Msg(`Validates every row of the rosters, issues the valid rows on the platform
 in batches (concurrently, under a rate limit, never twice), and writes a
 reconciliation report with one line per roster row.
 
 With --endpoint sandbox (the default) a built-in simulator answers and
 nothing real is issued. Against a real platform, secrets come from the
 environment or the config file, never from flags: CARDIMPORT_APIKEY and
-CARDIMPORT_APPSECRET (mb), CARDIMPORT_SANDY_TOKEN (sandy).`
+CARDIMPORT_APPSECRET (mb), CARDIMPORT_SANDY_TOKEN (sandy).`, `逐行校验名单，把有效的行分批发到平台上开卡（并发发送、限制速率、同一张卡绝不发
+两次），最后写出对账报告：名单里的每一行，在报告里都有对应的一行。
+
+--endpoint 为 sandbox（默认）时，由内置的模拟平台应答，不会发出真实的卡。连接
+真实平台时，密钥只能来自环境变量或配置文件，不能写在命令行上：CARDIMPORT_APIKEY
+和 CARDIMPORT_APPSECRET（mb），CARDIMPORT_SANDY_TOKEN（sandy）。`)
+
+// The words of import and of the pipeline it shares with validate.
+var (
+	msgRosterSynopsis    = lang.Msg("ROSTER [ROSTER...] [flags]", "名单文件 [名单文件…] [选项]")
+	msgFlagJournal       = lang.Msg("journal `path` (or CARDIMPORT_JOURNAL; default: one file per platform and merchant in the user's state folder)", "发卡记录的`路径`（也可以用 CARDIMPORT_JOURNAL；默认：放在用户的状态文件夹里，每个平台和商户各一个文件）")
+	msgFlagNewJournal    = lang.Msg("start an empty journal in place of one that lost its data (the damaged files are kept aside)", "发卡记录的数据丢失时，换一个新的空记录（损坏的文件另外保留）")
+	msgFlagMaxErrors     = lang.Msg("stop sending once this many rows are invalid or rejected: `N` or N%%", "无效或被拒的行达到这个数就停止发送：`N` 行，或 N%%")
+	msgFlagRechargeBonus = lang.Msg("sandy: migrate balances even through a recharge rule that adds bonus money or points", "sandy：即使平台的充值规则会赠送金额或积分，也照样迁移余额")
+	msgNoRoster          = lang.Msg("no roster given", "没有给出名单文件：请在命令后面写上要处理的名单")
+	msgJournalLost       = lang.Msg("the journal %s had lost its data: started a new one (--new-journal); the damaged files are kept as %s*", "发卡记录 %s 的数据已丢失：已按 --new-journal 换了一个新的；损坏的文件保留为 %s*")
+	msgNotMigrated       = lang.Msg("column %s (%s) is not migrated: %s has no such field", "%s 列（%s）不会迁移：%s 没有这个字段")
+	msgReportFolder      = lang.Msg("report folder: %v", "报告所在的文件夹：%v")
+	msgCreateReport      = lang.Msg("create report: %v", "创建报告：%v")
+	msgCreateRejects     = lang.Msg("create rejects: %v", "创建待修正名单：%v")
+	msgHeaderOnly        = lang.Msg("%s has a header but no rows: nothing in it was checked or sent", "%s 只有表头，没有数据：里面什么都没有检查，也没有发送")
+	msgWriteRejects      = lang.Msg("write rejects: %v", "写待修正名单：%v")
+	msgMapNoColumn       = lang.Msg("--map %s=%s: no roster has a column %q", "--map %s=%s：哪个名单里都没有 %q 这一列")
+	msgIgnoreNoColumn    = lang.Msg("--ignore-column %s: no roster has a column %q", "--ignore-column %s：哪个名单里都没有 %q 这一列")
+	msgRosterTwice       = lang.Msg("roster %s is named twice: name each roster once", "名单 %s 写了两次：每个名单只写一次")
+	msgRostersSame       = lang.Msg("rosters %s and %s are the same file: name each roster once", "名单 %s 和 %s 是同一个文件：每个名单只写一次")
+	msgReportPathWant    = lang.Msg("--report %q: want a %s path", "--report %q：报告的文件名要以 %s 结尾")
+	msgRejectsPathWant   = lang.Msg("--rejects %q: want a %s path", "--rejects %q：待修正名单的文件名要以 %s 结尾")
+	msgRosterIsOutput    = lang.Msg("%s is a roster: it must not also be the report or the rejects file", "%s 是名单文件：不能同时用作报告或待修正名单")
+)
 
 // importOptions are the flags of cardimport import.
 type importOptions struct {
@@ -42,33 +72,35 @@ type importOptions struct {
 }
 
 func runImport(ctx context.Context, e *env, args []string) error {
-	c := newCommand("import", "ROSTER [ROSTER...] [flags]", importAbout)
+	p := e.lang
+	c := newCommand(e, "import", p.Sprintf(msgRosterSynopsis), p.Sprintf(importAbout))
 	var o importOptions
-	o.roster.register(c.fs)
-	o.out.register(c.fs, true)
-	o.platform.register(c.fs)
-	c.fs.StringVar(&o.journal, "journal", "", "journal `path` (or CARDIMPORT_JOURNAL; default: one file per platform and merchant in the user's state folder)")
-	c.fs.BoolVar(&o.newJournal, "new-journal", false, "start an empty journal in place of one that lost its data (the damaged files are kept aside)")
-	c.fs.StringVar(&o.maxErrors, "max-errors", "", "stop sending once this many rows are invalid or rejected: `N` or N%")
-	c.fs.BoolVar(&o.allowRechargeBonus, "allow-recharge-bonus", false, "sandy: migrate balances even through a recharge rule that adds bonus money or points")
-	if err := c.parse(e, args, true); err != nil {
+	o.roster.register(c.fs, e)
+	o.out.register(c.fs, p, true)
+	o.platform.register(c.fs, p)
+	c.fs.StringVar(&o.journal, "journal", "", p.Sprintf(msgFlagJournal))
+	c.fs.BoolVar(&o.newJournal, "new-journal", false, p.Sprintf(msgFlagNewJournal))
+	c.fs.StringVar(&o.maxErrors, "max-errors", "", p.Sprintf(msgFlagMaxErrors))
+	c.fs.BoolVar(&o.allowRechargeBonus, "allow-recharge-bonus", false, p.Sprintf(msgFlagRechargeBonus))
+	if err := c.parse(args, true); err != nil {
 		return err
 	}
+	p = e.lang // the config file may have chosen another
 	if len(c.args) == 0 {
-		return usagef("no roster given")
+		return usagef(p, msgNoRoster)
 	}
-	target, err := o.roster.check()
+	target, err := o.roster.check(p)
 	if err != nil {
 		return err
 	}
-	if err := o.platform.check(target); err != nil {
+	if err := o.platform.check(p, target); err != nil {
 		return err
 	}
 	budget, err := importer.ParseBudget(o.maxErrors)
 	if err != nil {
 		return usageError{err}
 	}
-	if err := checkReportPaths(&o.out, c.args); err != nil {
+	if err := checkReportPaths(p, &o.out, c.args); err != nil {
 		return err
 	}
 	log := newLogger(e, o.out)
@@ -79,7 +111,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	o.journal = jpath
 	if isDefault {
-		if note := oldJournalNote(o.out.report, jpath); note != "" {
+		if note := oldJournalNote(p, o.out.report, jpath); note != "" {
 			log.Warn(note)
 			warnings = append(warnings, note)
 		}
@@ -87,17 +119,17 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	// Every output is checked before the first request leaves: a report
 	// that cannot be written must not be found out after the cards were
 	// issued.
-	if err := checkOutputs(output{"--report", o.out.report}, output{"--rejects", o.out.rejects}, output{"--journal", o.journal}); err != nil {
+	if err := checkOutputs(p, output{"--report", o.out.report}, output{"--rejects", o.out.rejects}, output{"--journal", o.journal}); err != nil {
 		return err
 	}
 
-	rosters, err := openRosters(c.args, o.roster, target, log)
+	rosters, err := openRosters(p, c.args, o.roster, target, log)
 	if err != nil {
 		return err
 	}
 	defer closeRosters(rosters)
 
-	conn, err := connect(ctx, log, target, o.platform, c.secrets, connectOptions{
+	conn, err := connect(ctx, p, log, target, o.platform, c.secrets, connectOptions{
 		allowRechargeBonus: o.allowRechargeBonus, sandboxState: sandboxStatePath(o.journal)})
 	if err != nil {
 		return err
@@ -110,12 +142,12 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer jr.Close()
 	if jr.Aside != "" {
-		w := fmt.Sprintf("the journal %s had lost its data: started a new one (--new-journal); the damaged files are kept as %s*", o.journal, jr.Aside)
+		w := p.Sprintf(msgJournalLost, o.journal, jr.Aside)
 		log.Warn(w)
 		warnings = append(warnings, w)
 	}
 
-	unsent := unsentColumns(target, rosters)
+	unsent := unsentColumns(p, target, rosters)
 	for _, w := range unsent {
 		log.Warn(w)
 	}
@@ -139,7 +171,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 
 // unsentColumns warns of roster columns the platform has no field for:
 // their values are checked but not migrated.
-func unsentColumns(d *platform.Descriptor, rosters []*roster.Reader) []string {
+func unsentColumns(p *lang.Printer, d *platform.Descriptor, rosters []*roster.Reader) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range rosters {
@@ -148,7 +180,7 @@ func unsentColumns(d *platform.Descriptor, rosters []*roster.Reader) []string {
 				continue
 			}
 			seen[c.Name] = true
-			out = append(out, fmt.Sprintf("column %s (%s) is not migrated: %s has no such field", c.Name, c.Field, d.Title))
+			out = append(out, p.Sprintf(msgNotMigrated, c.Name, c.Field.String(), d.Title))
 		}
 	}
 	return out
@@ -175,19 +207,20 @@ type pipeline struct {
 // runPipeline runs the importer, writes the report, the rejects and the
 // summary, and turns the outcome into the exit code.
 func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) error {
+	lp := e.lang
 	for _, path := range []string{p.out.report, p.out.rejects} {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return fmt.Errorf("report folder: %w", err)
+			return lp.Errorf(msgReportFolder, err)
 		}
 	}
-	rep, err := report.Create(p.out.report, report.Options{})
+	rep, err := report.Create(p.out.report, report.Options{Lang: lp})
 	if err != nil {
-		return fmt.Errorf("create report: %w", err)
+		return lp.Errorf(msgCreateReport, err)
 	}
 	defer rep.Abort()
-	rej, err := report.CreateRejects(p.out.rejects)
+	rej, err := report.CreateRejects(p.out.rejects, lp)
 	if err != nil {
-		return fmt.Errorf("create rejects: %w", err)
+		return lp.Errorf(msgCreateRejects, err)
 	}
 	defer rej.Abort()
 
@@ -205,7 +238,7 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 	prog := newProgress(e, log, p.out, p.command, live)
 	perRoster := map[string]int{}
 	cfg := importer.Config{
-		Validate:    validate.Options{Profile: p.target.Profile, PhoneRegion: p.ro.phoneRegion, Now: started},
+		Validate:    validate.Options{Profile: p.target.Profile, PhoneRegion: p.ro.phoneRegion, Now: started, Printer: lp},
 		BatchSize:   p.batchSize,
 		Concurrency: p.concurrency,
 		Timeout:     p.timeout,
@@ -256,7 +289,7 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 		})
 		sum.Warnings = append(sum.Warnings, r.Warnings()...)
 		if perRoster[r.Source()] == 0 && res.Unread == "" && runErr == nil && !res.Interrupted {
-			w := fmt.Sprintf("%s has a header but no rows: nothing in it was checked or sent", r.Source())
+			w := lp.Sprintf(msgHeaderOnly, r.Source())
 			log.Warn(w)
 			sum.Warnings = append(sum.Warnings, w)
 		}
@@ -286,7 +319,7 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 	}
 	n, err := rej.Close()
 	if err != nil {
-		return fmt.Errorf("write rejects: %w", err)
+		return lp.Errorf(msgWriteRejects, err)
 	}
 	if n > 0 {
 		sum.Rejects = p.out.rejects
@@ -328,16 +361,16 @@ func newLogger(e *env, out outputOptions) *slog.Logger {
 // sent: a missing required column or a column that looks like a field
 // without naming one is fatal. A roster named twice, or an --ignore-column
 // that names no column, is a usage error.
-func openRosters(paths []string, o rosterOptions, target *platform.Descriptor, log *slog.Logger) ([]*roster.Reader, error) {
-	if err := checkDistinctRosters(paths); err != nil {
+func openRosters(p *lang.Printer, paths []string, o rosterOptions, target *platform.Descriptor, log *slog.Logger) ([]*roster.Reader, error) {
+	if err := checkDistinctRosters(p, paths); err != nil {
 		return nil, err
 	}
 	var rs []*roster.Reader
 	// With several rosters a --map or --ignore-column entry may concern
 	// only some of them; it must match a column in at least one.
 	opts := o.options(len(paths) > 1)
-	for _, p := range paths {
-		r, err := roster.Open(p, opts)
+	for _, path := range paths {
+		r, err := roster.Open(path, opts)
 		if err == nil {
 			err = r.Require(target.Profile.Required)
 			if err != nil {
@@ -356,16 +389,16 @@ func openRosters(paths []string, o rosterOptions, target *platform.Descriptor, l
 		}
 		rs = append(rs, r)
 	}
-	for _, col := range slices.Sorted(maps.Keys(o.maps)) {
+	for _, col := range slices.Sorted(maps.Keys(o.maps.m)) {
 		if !mapMatches(rs, col) {
 			closeRosters(rs)
-			return nil, fmt.Errorf("--map %s=%s: no roster has a column %q", col, o.maps[col], col)
+			return nil, p.Errorf(msgMapNoColumn, col, o.maps.m[col], col)
 		}
 	}
-	for _, col := range o.ignore {
+	for _, col := range o.ignore.list {
 		if !mapMatches(rs, col) {
 			closeRosters(rs)
-			return nil, usagef("--ignore-column %s: no roster has a column %q", col, col)
+			return nil, usagef(p, msgIgnoreNoColumn, col, col)
 		}
 	}
 	return rs, nil
@@ -389,7 +422,7 @@ func mapMatches(rs []*roster.Reader, col string) bool {
 // is spelled (a.csv, ./a.csv, a symbolic or hard link to it): its rows
 // would be read twice and every total doubled. A path that cannot be read
 // is left to roster.Open to report.
-func checkDistinctRosters(paths []string) error {
+func checkDistinctRosters(lp *lang.Printer, paths []string) error {
 	infos := make([]os.FileInfo, len(paths))
 	for i, p := range paths {
 		fi, err := os.Stat(p)
@@ -401,9 +434,9 @@ func checkDistinctRosters(paths []string) error {
 				continue
 			}
 			if paths[j] == p {
-				return usagef("roster %s is named twice: name each roster once", p)
+				return usagef(lp, msgRosterTwice, p)
 			}
-			return usagef("rosters %s and %s are the same file: name each roster once", paths[j], p)
+			return usagef(lp, msgRostersSame, paths[j], p)
 		}
 		infos[i] = fi
 	}
@@ -431,18 +464,18 @@ func closeRosters(rs []*roster.Reader) {
 
 // checkReportPaths fills the default report and rejects paths and checks
 // their extensions before anything is read.
-func checkReportPaths(o *outputOptions, rosters []string) error {
+func checkReportPaths(p *lang.Printer, o *outputOptions, rosters []string) error {
 	o.expandDates(time.Now())
 	o.defaults(rosters[0])
 	if !report.ReportFormats.Accepts(o.report) {
-		return usagef("--report %q: want a %s path", o.report, report.ReportFormats.Choices())
+		return usagef(p, msgReportPathWant, o.report, report.ReportFormats.Choices(p))
 	}
 	if !report.RejectsFormats.Accepts(o.rejects) {
-		return usagef("--rejects %q: want a %s path", o.rejects, report.RejectsFormats.Choices())
+		return usagef(p, msgRejectsPathWant, o.rejects, report.RejectsFormats.Choices(p))
 	}
 	for _, r := range rosters {
 		if samePath(r, o.report) || samePath(r, o.rejects) {
-			return usagef("%s is a roster: it must not also be the report or the rejects file", r)
+			return usagef(p, msgRosterIsOutput, r)
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -14,6 +13,7 @@ import (
 	"github.com/cardimport/cardimport/importer/retry"
 	"github.com/cardimport/cardimport/importer/sandbox"
 	"github.com/cardimport/cardimport/report"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // connection is a platform session ready for a run, with the run's one
@@ -53,7 +53,16 @@ type connectOptions struct {
 // connect builds the platform's session, starting the in-process sandbox
 // for --endpoint sandbox: the platform's Connect proves the credentials
 // before a roster is spent on them.
-func connect(ctx context.Context, log *slog.Logger, d *platform.Descriptor, o platformOptions, secrets map[string]string, co connectOptions) (*connection, error) {
+// The words of connecting.
+var (
+	msgStartSandbox = lang.Msg("start the sandbox: %v", "启动沙箱：%v")
+	msgNoSandbox    = lang.Msg("the built-in sandbox does not simulate %s: give --endpoint", "内置沙箱不模拟 %s：请用 --endpoint 写出平台的接口地址")
+	msgSandboxUp    = lang.Msg("%s: the built-in simulator answered (use --endpoint URL for a real platform)", "%s：由内置模拟平台应答（要连真实平台，请用 --endpoint 写出接口地址）")
+	msgEndpointErr  = lang.Msg("endpoint %s: %v", "平台接口 %s：%v")
+	msgRetrying     = lang.Msg("retrying", "重试")
+)
+
+func connect(ctx context.Context, p *lang.Printer, log *slog.Logger, d *platform.Descriptor, o platformOptions, secrets map[string]string, co connectOptions) (*connection, error) {
 	// The pacer says when it lowers or restores the rate.
 	c := &connection{pacer: pace.New(o.rate, pace.WithLog(log)), label: o.endpoint}
 	conn := platform.Connection{
@@ -66,7 +75,7 @@ func connect(ctx context.Context, log *slog.Logger, d *platform.Descriptor, o pl
 			Attempts: o.retries + 1,
 			OnRetry: func(attempt int, err error, wait time.Duration) {
 				c.retries.Add(1)
-				log.Debug("retrying", "attempt", attempt, "wait", wait, "err", err)
+				log.Debug(p.Sprintf(msgRetrying), "attempt", attempt, "wait", wait, "err", err)
 			},
 		},
 		AllowRechargeBonus: co.allowRechargeBonus,
@@ -75,16 +84,16 @@ func connect(ctx context.Context, log *slog.Logger, d *platform.Descriptor, o pl
 	if o.endpoint == "sandbox" {
 		srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{StatePath: co.sandboxState})
 		if err != nil {
-			return nil, fmt.Errorf("start the sandbox: %w", err)
+			return nil, p.Errorf(msgStartSandbox, err)
 		}
 		url, settings, ok := srv.Endpoint(d.Name)
 		if !ok {
 			srv.Close()
-			return nil, usagef("the built-in sandbox does not simulate %s: give --endpoint", d.Name)
+			return nil, usagef(p, msgNoSandbox, d.Name)
 		}
 		c.srv, c.sandbox = srv, true
 		conn.Endpoint, conn.Settings = url, settings
-		log.Warn(report.SandboxBanner+": the built-in simulator answered (use --endpoint URL for a real platform)", "url", srv.URL)
+		log.Warn(p.Sprintf(msgSandboxUp, p.Sprintf(report.SandboxBanner)), "url", srv.URL)
 	}
 	s, err := d.Connect(ctx, conn)
 	if err != nil {
@@ -92,7 +101,7 @@ func connect(ctx context.Context, log *slog.Logger, d *platform.Descriptor, o pl
 		if errors.Is(err, platform.ErrConfig) {
 			return nil, usageError{err}
 		}
-		return nil, fmt.Errorf("endpoint %s: %w", c.label, err)
+		return nil, p.Errorf(msgEndpointErr, c.label, err)
 	}
 	c.Session = s
 	for _, w := range s.Warnings {

@@ -15,10 +15,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/cardimport/cardimport/report"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Exit codes (SPEC §1).
@@ -35,16 +39,26 @@ const (
 // otherwise the module version from the build info is used.
 var version = ""
 
+var (
+	msgSignalFirst = lang.Msg("\ninterrupted: finishing requests in flight, then writing the journal and the report (press Ctrl-C again to quit at once)",
+		"\n已中断：正在等已发出的请求完成，然后写入发卡记录和报告（再按一次 Ctrl-C 立即退出）")
+	msgSignalSecond = lang.Msg("quitting at once; the next run verifies whatever was in flight",
+		"立即退出；下次运行时会核实刚才发出去、还没有结果的卡")
+)
+
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// The signal handler speaks the language the command line chose: its
+	// own printer, as the run's is being set while it waits.
+	p := lang.New(chooseLang(os.Args[1:], os.Getenv))
 	go func() {
 		<-sigs
-		fmt.Fprintln(os.Stderr, "\ninterrupted: finishing requests in flight, then writing the journal and the report (press Ctrl-C again to quit at once)")
+		fmt.Fprintln(os.Stderr, p.Sprintf(msgSignalFirst))
 		cancel()
 		<-sigs
-		fmt.Fprintln(os.Stderr, "quitting at once; the next run verifies whatever was in flight")
+		fmt.Fprintln(os.Stderr, p.Sprintf(msgSignalSecond))
 		os.Exit(exitInterrupted)
 	}()
 	code := run(ctx, os.Args[1:], &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, stdoutFile: os.Stdout, stderrFile: os.Stderr})
@@ -67,6 +81,34 @@ type env struct {
 	// progressEvery is the period of progress log lines (0: logEvery);
 	// tests shorten it.
 	progressEvery time.Duration
+
+	// lang prints what people read (SPEC §11): set by run from --lang on
+	// the command line, else the locale; a lang in the config file, read
+	// after the flags, replaces it. nil prints English.
+	lang *lang.Printer
+}
+
+// chooseLang is the language of a command line before its flags are
+// parsed: a valid --lang among args, else the locale's (LC_ALL,
+// LC_MESSAGES, LANG; the UI language on Windows). The flag's own parsing
+// refuses a bad value.
+func chooseLang(args []string, getenv func(string) string) language.Tag {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if name != "lang" || !strings.HasPrefix(a, "-") {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
+		}
+		if tag, ok := lang.Parse(value); ok {
+			return tag
+		}
+	}
+	return lang.FromEnvironment(getenv)
 }
 
 // usageError is a mistake in the command line: exit 2.
@@ -75,8 +117,10 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
-func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
+// usagef is a usage error worded by the catalogue's message key in p's
+// language.
+func usagef(p *lang.Printer, key string, args ...any) error {
+	return usageError{p.Errorf(key, args...)}
 }
 
 // exitCodeError carries a non-zero exit code for a run that finished.
@@ -86,8 +130,9 @@ func (e exitCodeError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 // subcommand is one command of the command line.
 type subcommand struct {
-	name, summary string
-	run           func(ctx context.Context, e *env, args []string) error
+	name    string
+	summary string // a message key
+	run     func(ctx context.Context, e *env, args []string) error
 }
 
 // commands are the subcommands, in the order help lists them (set in init:
@@ -98,24 +143,29 @@ func init() { commands = subcommands() }
 
 func subcommands() []subcommand {
 	return []subcommand{
-		{"import", "validate rosters, issue the valid rows, write the report", runImport},
-		{"validate", "check rosters without sending anything; same report", runValidate},
-		{"generate", "have the platform generate N stored-value cards (mb type 15)", runGenerate},
-		{"template", "write an empty roster template (.xlsx or .csv)", runTemplate},
-		{"sandbox", "serve the built-in platform simulator", runSandbox},
-		{"journal", "inspect the journal: counts, unresolved rows, export", runJournal},
-		{"completion", "print a shell completion script (bash, zsh, fish)", runCompletion},
-		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
+		{"import", lang.Msg("validate rosters, issue the valid rows, write the report", "校验名单，给有效的行发卡，写出对账报告"), runImport},
+		{"validate", lang.Msg("check rosters without sending anything; same report", "只校验名单，什么都不发送；报告和 import 的一样"), runValidate},
+		{"generate", lang.Msg("have the platform generate N stored-value cards (mb type 15)", "让果盘平台生成 N 张储值卡（卡类型 15）"), runGenerate},
+		{"template", lang.Msg("write an empty roster template (.xlsx or .csv)", "生成一个空白名单模板（.xlsx 或 .csv）"), runTemplate},
+		{"sandbox", lang.Msg("serve the built-in platform simulator", "运行内置的模拟平台"), runSandbox},
+		{"journal", lang.Msg("inspect the journal: counts, unresolved rows, export", "查看发卡记录：统计、结果未定的卡、导出"), runJournal},
+		{"completion", lang.Msg("print a shell completion script (bash, zsh, fish)", "输出命令行自动补全脚本（bash、zsh、fish）"), runCompletion},
+		{"version", lang.Msg("print the version", "显示版本号"), func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "cardimport", versionString())
 			return nil
 		}},
 	}
 }
 
+var msgUnknownCommand = lang.Msg("cardimport: unknown command %q\n\n", "cardimport：没有 %q 这个命令\n\n")
+
 // run executes one command line and returns the exit code.
 func run(ctx context.Context, args []string, e *env) int {
+	if e.lang == nil {
+		e.lang = lang.New(chooseLang(args, e.getenv))
+	}
 	if len(args) == 0 {
-		printHelp(e.stderr)
+		printHelp(e.stderr, e.lang)
 		return exitUsage
 	}
 	name := args[0]
@@ -123,9 +173,9 @@ func run(ctx context.Context, args []string, e *env) int {
 	case "-h", "--help", "-help", "help":
 		if len(args) > 1 && args[0] == "help" {
 			// cardimport help import: the command's own help.
-			return run(ctx, []string{args[1], "--help"}, e)
+			return run(ctx, append([]string{args[1], "--help"}, args[2:]...), e)
 		}
-		printHelp(e.stdout)
+		printHelp(e.stdout, e.lang)
 		return exitOK
 	case "-v", "--version", "-version":
 		name = "version"
@@ -135,8 +185,8 @@ func run(ctx context.Context, args []string, e *env) int {
 			return exitCode(e, c.name, c.run(ctx, e, args[1:]))
 		}
 	}
-	fmt.Fprintf(e.stderr, "cardimport: unknown command %q\n\n", name)
-	printHelp(e.stderr)
+	fmt.Fprint(e.stderr, e.lang.Sprintf(msgUnknownCommand, name))
+	printHelp(e.stderr, e.lang)
 	return exitUsage
 }
 
@@ -151,6 +201,12 @@ func exitCode(e *env, command string, err error) int {
 	return code
 }
 
+var (
+	msgUsageError = lang.Msg("cardimport %s: %v\n(see cardimport %s --help)\n", "cardimport %s：%v\n（用法见 cardimport %s --help）\n")
+	msgCanceled   = lang.Msg("cardimport: interrupted", "cardimport：已中断")
+	msgFatal      = lang.Msg("cardimport: %v\n", "cardimport：%v\n")
+)
+
 func errorCode(e *env, command string, err error) int {
 	var ue usageError
 	var ce exitCodeError
@@ -162,36 +218,60 @@ func errorCode(e *env, command string, err error) int {
 	case errors.Is(err, errHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(e.stderr, "cardimport %s: %v\n(see cardimport %s --help)\n", command, err, command)
+		fmt.Fprint(e.stderr, e.lang.Sprintf(msgUsageError, command, err, command))
 		return exitUsage
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(e.stderr, "cardimport: interrupted")
+		fmt.Fprintln(e.stderr, e.lang.Sprintf(msgCanceled))
 		return exitInterrupted
 	default:
-		fmt.Fprintf(e.stderr, "cardimport: %v\n", err)
+		fmt.Fprint(e.stderr, e.lang.Sprintf(msgFatal, err))
 		return exitFatal
 	}
 }
 
-func printHelp(w io.Writer) {
-	fmt.Fprint(w, `cardimport issues membership cards in bulk from .xlsx or CSV rosters.
+var (
+	msgHelpHead = lang.Msg(`cardimport issues membership cards in bulk from .xlsx or CSV rosters.
 
 Usage:
   cardimport COMMAND [arguments] [flags]
 
 Commands:
+`, `cardimport 按 Excel（.xlsx、.xls）或 CSV 名单批量发放会员卡。
+
+用法：
+  cardimport 命令 [文件…] [选项]
+
+命令：
 `)
-	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
-	}
-	fmt.Fprint(w, `
+	msgHelpTail = lang.Msg(`
 Run "cardimport COMMAND --help" for a command's flags.
 
 Exit codes: 0 every row issued or already issued (validate: every row valid);
 3 finished, some rows invalid, rejected, exists, unknown or pending (see the
 report); 4 the error budget (--max-errors) stopped the run; 1 fatal; 2 usage;
 130 interrupted (journal and report are still written).
+
+Messages are in Chinese or English: --lang zh|en, else the locale (LC_ALL,
+LC_MESSAGES, LANG).
+`, `
+运行 “cardimport 命令 --help” 查看该命令的选项。
+
+退出码：0 所有行都已发卡或以前发过（validate：所有行都有效）；
+3 运行完成，但有的行无效、被拒、已存在、待确认或未发送（详见报告）；
+4 出错行数达到上限（--max-errors），停止发送；1 严重错误；2 用法错误；
+130 被中断（发卡记录和报告照样写出）。
+
+提示文字用中文或英文：--lang zh|en；不写则按系统语言（LC_ALL、
+LC_MESSAGES、LANG）。
 `)
+)
+
+func printHelp(w io.Writer, p *lang.Printer) {
+	fmt.Fprint(w, p.Sprintf(msgHelpHead))
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %s %s\n", report.PadRight(c.name, 9), p.Sprintf(c.summary))
+	}
+	fmt.Fprint(w, p.Sprintf(msgHelpTail))
 }
 
 func versionString() string {

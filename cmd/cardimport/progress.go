@@ -12,6 +12,7 @@ import (
 
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/report"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // progress shows how a run advances: a progress bar on a terminal, a log
@@ -22,6 +23,7 @@ type progress struct {
 	log   *slog.Logger
 	start time.Time
 	live  func() liveStats // what the run's other parts know; nil for none
+	msg   string           // the log line's message, in the run's language
 	stop  chan struct{}
 	wg    sync.WaitGroup
 
@@ -42,8 +44,21 @@ type liveStats struct {
 
 const logEvery = 10 * time.Second
 
+// The words of progress: the bar's and the log line's text (the log keys
+// stay English, for machines).
+var (
+	msgProgress  = lang.Msg("progress", "进度")
+	commandVerbs = map[string]string{
+		"import":   lang.Msg("import", "导入"),
+		"validate": lang.Msg("validate", "校验"),
+	}
+)
+
 func newProgress(e *env, log *slog.Logger, out outputOptions, verb string, live func() liveStats) *progress {
-	p := &progress{log: log, start: time.Now(), counts: map[platform.Status]int{}, live: live, stop: make(chan struct{})}
+	p := &progress{log: log, start: time.Now(), counts: map[platform.Status]int{}, live: live, stop: make(chan struct{}), msg: e.lang.Sprintf(msgProgress)}
+	if key, ok := commandVerbs[verb]; ok {
+		verb = e.lang.Sprintf(key)
+	}
 	if out.quiet {
 		p.log = slog.New(slog.DiscardHandler)
 		return p
@@ -54,7 +69,7 @@ func newProgress(e *env, log *slog.Logger, out outputOptions, verb string, live 
 			progressbar.OptionSetDescription(verb),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("rows"),
+			progressbar.OptionSetItsString(barUnit(e.lang)),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionSpinnerType(14),
 			progressbar.OptionClearOnFinish(),
@@ -80,6 +95,15 @@ func newProgress(e *env, log *slog.Logger, out outputOptions, verb string, live 
 	return p
 }
 
+// barUnit is the bar's unit, "rows" in "12 rows/s": a word of its own
+// (the catalogue's "rows" is the summary's label 行数).
+func barUnit(p *lang.Printer) string {
+	if p.Chinese() {
+		return "行"
+	}
+	return "rows"
+}
+
 func isTerminal(f *os.File) bool {
 	return f != nil && term.IsTerminal(int(f.Fd()))
 }
@@ -99,7 +123,7 @@ func (p *progress) logLine(now time.Time) {
 	p.mu.Lock()
 	args := p.attrs(now)
 	p.mu.Unlock()
-	p.log.Info("progress", args...)
+	p.log.Info(p.msg, args...)
 }
 
 // attrs are a progress line's fields: rows finished, read and sent,

@@ -15,7 +15,7 @@ import (
 // runs, secrets from the environment.
 func TestDeploymentSamples(t *testing.T) {
 	flags := map[string]bool{}
-	for _, c := range completionCommands(context.Background()) {
+	for _, c := range completionCommands(context.Background(), nil) {
 		if c.name == "import" {
 			for _, f := range c.flags {
 				flags[f.name] = true

@@ -1,14 +1,22 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate/lang"
+)
+
+// The words of the state folder.
+var (
+	msgNoStateDir = lang.Msg("no state folder: HOME is not set; give the journal's path with --journal or CARDIMPORT_JOURNAL",
+		"找不到存放发卡记录的文件夹：没有设置 HOME；请用 --journal 或 CARDIMPORT_JOURNAL 指定发卡记录的路径")
+	msgOldJournal = lang.Msg("a journal of an earlier cardimport is beside the report: %s; this run keeps its journal in %s. "+
+		"To go on with the earlier one, pass --journal %s",
+		"报告旁边有旧版 cardimport 留下的发卡记录：%s；本次运行的发卡记录在 %s。如果要接着用旧的记录，请加上 --journal %s")
 )
 
 // stateDir is where journals live by default (SPEC §6): the user's state
@@ -38,7 +46,7 @@ func stateDir(e *env) (string, error) {
 			return filepath.Join(home, ".local", "state", "cardimport"), nil
 		}
 	}
-	return "", errors.New("no state folder: HOME is not set; give the journal's path with --journal or CARDIMPORT_JOURNAL")
+	return "", e.lang.Errorf(msgNoStateDir)
 }
 
 // journalPath is the journal a command uses: --journal (or
@@ -93,11 +101,10 @@ func fileSafe(s string) string {
 
 // oldJournalNote points at a journal an earlier cardimport kept beside the
 // report (cardimport.db), when the run uses the state folder's instead.
-func oldJournalNote(reportPath, journal string) string {
+func oldJournalNote(p *lang.Printer, reportPath, journal string) string {
 	old := filepath.Join(filepath.Dir(reportPath), "cardimport.db")
 	if _, err := os.Stat(old); err != nil || old == journal {
 		return ""
 	}
-	return fmt.Sprintf("a journal of an earlier cardimport is beside the report: %s; this run keeps its journal in %s. "+
-		"To go on with the earlier one, pass --journal %s", old, journal, old)
+	return p.Sprintf(msgOldJournal, old, journal, old)
 }

@@ -68,7 +68,7 @@ func TestClaimComparesTheHolder(t *testing.T) {
 			if !strings.Contains(strings.Join(h.Differs, ","), tt.differs) {
 				t.Errorf("differs = %v, want %s", h.Differs, tt.differs)
 			}
-			if msg := h.String(); !strings.Contains(msg, "188****2465") || strings.Contains(msg, "18862302465") || !strings.Contains(msg, "row 5") {
+			if msg := h.String(nil); !strings.Contains(msg, "188****2465") || strings.Contains(msg, "18862302465") || !strings.Contains(msg, "row 5") {
 				t.Errorf("message %q must name where and to whom, phone masked", msg)
 			}
 		})

@@ -1,11 +1,12 @@
 package journal
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Prior is what the journal already knew of a card when a batch claimed it.
@@ -44,28 +45,56 @@ type Holder struct {
 	Differs []string // what differs from the row at hand: in-card code, name, phone
 }
 
-// String words where and to whom the number went, phone masked.
-func (h *Holder) String() string {
+// The words of Holder.String, and of what may differ (Differs).
+var (
+	msgHolderIssued   = lang.Msg("this card number was already issued", "这个卡号已经发过卡")
+	msgHolderIssuedOn = lang.Msg("this card number was already issued on %s", "这个卡号已在 %s 发过卡")
+	msgHolderFrom     = lang.Msg(" from %s row %s", "，来自 %s 第 %s 行")
+	msgHolderTo       = lang.Msg(" to %s", "，发给 %s")
+	msgHolderExtid    = lang.Msg(" (in-card code %s)", "（卡内编码 %s）")
+	msgHolderDiffers  = lang.Msg(": another holder (%s differ)", "：是另一位持卡人（%s不同）")
+	differWords       = map[string]string{
+		"in-card code": lang.Msg("in-card code", "卡内编码"),
+		"name":         lang.Msg("name", "姓名"),
+		"phone":        lang.Msg("phone", "手机号"),
+	}
+)
+
+// String words where and to whom the number went, phone masked, in p's
+// language (nil: English).
+func (h *Holder) String(p *lang.Printer) string {
 	var b strings.Builder
-	b.WriteString("this card number was already issued")
 	if h.When != "" {
-		b.WriteString(" on " + h.When)
+		b.WriteString(p.Sprintf(msgHolderIssuedOn, h.When))
+	} else {
+		b.WriteString(p.Sprintf(msgHolderIssued))
 	}
 	if h.Source != "" {
-		fmt.Fprintf(&b, " from %s row %d", h.Source, h.Row)
+		b.WriteString(p.Sprintf(msgHolderFrom, h.Source, strconv.Itoa(h.Row)))
 	}
 	who := h.Name
 	if h.Phone != "" {
 		who = strings.TrimSpace(who + " " + h.Phone)
 	}
 	if who != "" {
-		b.WriteString(" to " + who)
+		b.WriteString(p.Sprintf(msgHolderTo, who))
 	}
 	if h.Extid != "" {
-		b.WriteString(" (in-card code " + h.Extid + ")")
+		b.WriteString(p.Sprintf(msgHolderExtid, h.Extid))
 	}
 	if len(h.Differs) > 0 {
-		b.WriteString(": another holder (" + strings.Join(h.Differs, ", ") + " differ)")
+		words := make([]string, len(h.Differs))
+		for i, d := range h.Differs {
+			words[i] = d
+			if key, ok := differWords[d]; ok {
+				words[i] = p.Sprintf(key)
+			}
+		}
+		sep := ", "
+		if p.Chinese() {
+			sep = "、"
+		}
+		b.WriteString(p.Sprintf(msgHolderDiffers, strings.Join(words, sep)))
 	}
 	return b.String()
 }
