@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/transform"
 
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // sniffSize is how much of a CSV file the encoding and delimiter are
@@ -64,8 +65,26 @@ func (g *recordGuard) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// What the CSV reader says, in English or Chinese.
+var (
+	msgBareQuote     = lang.Msg("line %s has a \" inside an unquoted cell: quotes in unquoted cells are read as ordinary characters", "第%s行有个 \" 在没加引号的单元格里：这种引号按普通字符读取")
+	msgXLSNotText    = lang.Msg("is an Excel 97-2003 workbook (.xls), not a text file: open it in Excel or WPS and save it as .xlsx (or CSV)", "是 Excel 97-2003 工作簿（.xls），不是文本文件：请用 Excel 或 WPS 打开，另存为 .xlsx（或 CSV）")
+	msgZipNotText    = lang.Msg("is a zip archive, probably an .xlsx workbook: rename it to .xlsx", "是 zip 压缩包，可能是 .xlsx 工作簿：请把它改名为 .xlsx")
+	msgUTF16NoBOM    = lang.Msg("the file looks like UTF-16 without a byte-order mark; reading it as %s", "这个文件像是不带字节顺序标记（BOM）的 UTF-16；按 %s 读取")
+	msgNotText       = lang.Msg("does not look like a text roster (it holds binary data): export the roster as .xlsx or CSV", "不像是文本名单（里面有二进制数据）：请把名单导出为 .xlsx 或 CSV")
+	msgLineTooLong   = lang.Msg("the line is longer than %s MB (a spreadsheet cell holds at most 32,767 characters): the file is damaged or is not a roster", "这一行超过了 %s MB（电子表格一个单元格最多 32,767 个字符）：文件已损坏或不是名单")
+	msgUnclosed      = lang.Msg("a quoted cell that starts on this line is not closed properly (the parser reached line %s); every row after it would be lost: fix the quotes (a \" inside a quoted cell is written \"\") and run again", "从这一行开始的带引号单元格没有正确结束（一直读到了第%s行）；后面的行都会丢失：请改好引号（带引号的单元格里的 \" 要写成 \"\"）再运行")
+	msgBadLine       = lang.Msg("%s (position %s): the line cannot be read; a cell that contains a \" must be quoted and the \" doubled, like \"12\"\" screen\"", "%s（第 %s 个字符）：这一行读不了；含有 \" 的单元格要加引号，并把 \" 写两遍，如 \"12\"\" screen\"")
+	msgUnclosedLazy  = lang.Msg("a quote opened in this line is not closed: the cell swallows the following lines; fix the quotes and run again", "这一行开始的引号没有结束：后面的几行都被并进了这个单元格；请改好引号再运行")
+	msgBareQuoteWhat = lang.Msg(`a " inside an unquoted cell`, `没加引号的单元格里有 "`)
+	msgStrayQuote    = lang.Msg(`a stray " after a quoted cell`, `带引号的单元格后面多了个 "`)
+	msgNotUTF8       = lang.Msg("not valid UTF-8 (--encoding utf-8); the file may be GBK: try --encoding gbk, or auto", "不是有效的 UTF-8（--encoding utf-8）；文件可能是 GBK 编码：请试试 --encoding gbk 或 auto")
+	msgMixedEncoding = lang.Msg("not valid UTF-8, although the start of the file is: the file mixes encodings; save it again as UTF-8, or try --encoding gbk", "不是有效的 UTF-8，可文件开头是：文件里混用了几种编码；请重新另存为 UTF-8，或试试 --encoding gbk")
+)
+
 // csvSource reads CSV records with encoding/csv.
 type csvSource struct {
+	p       *lang.Printer
 	path    string
 	guard   *recordGuard
 	next1   int // line where the next record starts
@@ -79,7 +98,7 @@ type csvSource struct {
 }
 
 func newCSVReader(path string, in io.Reader, closer io.Closer, opts Options) (*Reader, error) {
-	r := newReader(path, "csv")
+	r := newReader(path, "csv", opts.Printer)
 	src, err := openCSV(r, in, closer, opts)
 	if err != nil {
 		return nil, err
@@ -93,7 +112,7 @@ func newCSVReader(path string, in io.Reader, closer io.Closer, opts Options) (*R
 }
 
 func openCSV(r *Reader, in io.Reader, closer io.Closer, opts Options) (*csvSource, error) {
-	path := r.path
+	path, p := r.path, r.p
 	fail := func(err error) error { return &Error{Path: path, Err: err} }
 
 	raw := bufio.NewReaderSize(in, sniffSize)
@@ -103,14 +122,14 @@ func openCSV(r *Reader, in io.Reader, closer io.Closer, opts Options) (*csvSourc
 	}
 	atEOF := err == io.EOF
 	if len(sample) == 0 {
-		return nil, fail(sentence("is empty (0 bytes)", ErrEmpty))
+		return nil, fail(sentence(p.Sprintf(msgEmptyFile), ErrEmpty))
 	}
 
 	enc := encodingNames[strings.ToLower(strings.TrimSpace(opts.Encoding))]
 	var text io.Reader
 	switch enc {
 	case "":
-		enc, err = sniffEncoding(sample, atEOF, r.warn)
+		enc, err = sniffEncoding(p, sample, atEOF, r.warn)
 		if err != nil {
 			return nil, fail(err)
 		}
@@ -128,14 +147,14 @@ func openCSV(r *Reader, in io.Reader, closer io.Closer, opts Options) (*csvSourc
 	}
 	explicit := opts.Encoding != "" && !strings.EqualFold(strings.TrimSpace(opts.Encoding), "auto")
 	if explicit && !strings.HasPrefix(enc, "utf-16") && looksBinary(sample) {
-		return nil, fail(notText())
+		return nil, fail(notText(p))
 	}
 	switch enc {
 	case "utf-8", "utf-8-bom":
 		if enc == "utf-8-bom" {
 			_, _ = raw.Discard(len(bomUTF8))
 		}
-		text = &utf8Check{r: raw, line: 1, explicit: explicit}
+		text = &utf8Check{r: raw, line: 1, explicit: explicit, p: p}
 	case "utf-16le":
 		text = transform.NewReader(raw, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder())
 	case "utf-16be":
@@ -157,7 +176,7 @@ func openCSV(r *Reader, in io.Reader, closer io.Closer, opts Options) (*csvSourc
 	}
 	tEOF := err == io.EOF
 
-	src := &csvSource{path: path, closer: closer}
+	src := &csvSource{path: path, closer: closer, p: p}
 	var delim rune
 	// Excel's "sep=;" hint line names the delimiter and is not a row.
 	if line, _, ok := bytes.Cut(tsample, []byte("\n")); ok || tEOF {
@@ -198,7 +217,7 @@ func openCSV(r *Reader, in io.Reader, closer io.Closer, opts Options) (*csvSourc
 	if line, ok := bareQuoteLine(tsample, tEOF, delim); ok {
 		cr.LazyQuotes = true
 		src.lazy = true
-		r.warn(fmt.Sprintf("line %d has a \" inside an unquoted cell: quotes in unquoted cells are read as ordinary characters", line+src.offset))
+		r.warn(p.Sprintf(msgBareQuote, strconv.Itoa(line+src.offset)))
 	}
 	src.cr = cr
 	return src, nil
@@ -206,21 +225,21 @@ func openCSV(r *Reader, in io.Reader, closer io.Closer, opts Options) (*csvSourc
 
 // sniffEncoding guesses the encoding from the first bytes: a BOM, else
 // valid UTF-8, else GB18030. Binary data is refused.
-func sniffEncoding(sample []byte, atEOF bool, warn func(string)) (string, error) {
+func sniffEncoding(p *lang.Printer, sample []byte, atEOF bool, warn func(string)) (string, error) {
 	switch {
 	case bytes.HasPrefix(sample, bomUTF8):
 		if looksBinary(sample[3:]) {
-			return "", notText()
+			return "", notText(p)
 		}
 		return "utf-8-bom", nil
 	case bytes.HasPrefix(sample, bomUTF16LE):
-		return "utf-16le", checkUTF16(sample, unicode.LittleEndian)
+		return "utf-16le", checkUTF16(p, sample, unicode.LittleEndian)
 	case bytes.HasPrefix(sample, bomUTF16BE):
-		return "utf-16be", checkUTF16(sample, unicode.BigEndian)
+		return "utf-16be", checkUTF16(p, sample, unicode.BigEndian)
 	case bytes.HasPrefix(sample, oleMagic):
-		return "", sentence("is an Excel 97-2003 workbook (.xls), not a text file: open it in Excel or WPS and save it as .xlsx (or CSV)", ErrUnsupportedFormat)
+		return "", sentence(p.Sprintf(msgXLSNotText), ErrUnsupportedFormat)
 	case bytes.HasPrefix(sample, zipMagic):
-		return "", sentence("is a zip archive, probably an .xlsx workbook: rename it to .xlsx", ErrNotText)
+		return "", sentence(p.Sprintf(msgZipNotText), ErrNotText)
 	}
 	if bytes.IndexByte(sample, 0) >= 0 {
 		// UTF-16 without a BOM: ASCII characters leave a zero byte in every
@@ -231,16 +250,16 @@ func sniffEncoding(sample []byte, atEOF bool, warn func(string)) (string, error)
 			if e == 'b' {
 				end, name = unicode.BigEndian, "utf-16be"
 			}
-			if err := checkUTF16(sample, end); err != nil {
+			if err := checkUTF16(p, sample, end); err != nil {
 				return "", err
 			}
-			warn("the file looks like UTF-16 without a byte-order mark; reading it as " + name)
+			warn(p.Sprintf(msgUTF16NoBOM, name))
 			return name, nil
 		}
-		return "", notText()
+		return "", notText(p)
 	}
 	if looksBinary(sample) {
-		return "", notText()
+		return "", notText(p)
 	}
 	if utf8.Valid(trimPartialRune(sample, atEOF)) {
 		return "utf-8", nil
@@ -248,9 +267,7 @@ func sniffEncoding(sample []byte, atEOF bool, warn func(string)) (string, error)
 	return "gb18030", nil
 }
 
-func notText() error {
-	return sentence("does not look like a text roster (it holds binary data): export the roster as .xlsx or CSV", ErrNotText)
-}
+func notText(p *lang.Printer) error { return sentence(p.Sprintf(msgNotText), ErrNotText) }
 
 // looksBinary reports control characters (other than tab, CR, LF, FF and a
 // trailing Ctrl-Z) in more than 1% of the bytes, or any NUL.
@@ -270,14 +287,14 @@ func looksBinary(b []byte) bool {
 }
 
 // checkUTF16 decodes the sample and refuses binary data.
-func checkUTF16(sample []byte, e unicode.Endianness) error {
+func checkUTF16(p *lang.Printer, sample []byte, e unicode.Endianness) error {
 	s := sample[:len(sample)&^1]
 	dec, err := unicode.UTF16(e, unicode.UseBOM).NewDecoder().Bytes(s)
 	if err != nil {
-		return notText()
+		return notText(p)
 	}
 	if looksBinary(dec) || bytes.Count(dec, []byte("\uFFFD"))*50 > utf8.RuneCount(dec)+1 {
-		return notText()
+		return notText(p)
 	}
 	return nil
 }
@@ -453,8 +470,7 @@ func (s *csvSource) read() (int, []string, error) {
 		return 0, nil, io.EOF
 	}
 	if errors.Is(err, errRecordTooLong) {
-		return s.next1, nil, &Error{Path: s.path, Row: s.next1, Err: newMsg(fmt.Sprintf(
-			"the line is longer than %d MB (a spreadsheet cell holds at most 32,767 characters): the file is damaged or is not a roster", maxRecordBytes>>20), ErrTooLong)}
+		return s.next1, nil, &Error{Path: s.path, Row: s.next1, Err: newMsg(s.p.Sprintf(msgLineTooLong, itoa(maxRecordBytes>>20)), ErrTooLong)}
 	}
 	if err == nil {
 		s.guard.limit = s.guard.n + maxRecordBytes
@@ -476,11 +492,10 @@ func (s *csvSource) read() (int, []string, error) {
 		if end > start {
 			// The parser consumed lines it cannot give back: rows would be
 			// lost, so stop here.
-			return start, nil, &Error{Path: s.path, Row: start, Err: newMsg(fmt.Sprintf(
-				"a quoted cell that starts on this line is not closed properly (the parser reached line %d); every row after it would be lost: fix the quotes (a \" inside a quoted cell is written \"\") and run again", end), ErrUnclosedQuote)}
+			return start, nil, &Error{Path: s.path, Row: start, Err: newMsg(s.p.Sprintf(msgUnclosed, strconv.Itoa(end)), ErrUnclosedQuote)}
 		}
 		return start, nil, &Error{Path: s.path, Row: start, Err: newMsg(
-			fmt.Sprintf("%s (position %d): the line cannot be read; a cell that contains a \" must be quoted and the \" doubled, like \"12\"\" screen\"", quoteProblem(pe.Err), pe.Column),
+			s.p.Sprintf(msgBadLine, quoteProblem(s.p, pe.Err), itoa(pe.Column)),
 			ErrBadRecord)}
 	}
 	line, _ := s.cr.FieldPos(0)
@@ -492,20 +507,19 @@ func (s *csvSource) read() (int, []string, error) {
 		for i, f := range rec {
 			if strings.Contains(f, "\n") && strings.Contains(f, s.delim) {
 				fl, _ := s.cr.FieldPos(i)
-				return line, nil, &Error{Path: s.path, Row: fl + s.offset, Err: newMsg(
-					"a quote opened in this line is not closed: the cell swallows the following lines; fix the quotes and run again", ErrUnclosedQuote)}
+				return line, nil, &Error{Path: s.path, Row: fl + s.offset, Err: newMsg(s.p.Sprintf(msgUnclosedLazy), ErrUnclosedQuote)}
 			}
 		}
 	}
 	return line, rec, nil
 }
 
-func quoteProblem(err error) string {
+func quoteProblem(p *lang.Printer, err error) string {
 	switch {
 	case errors.Is(err, csv.ErrBareQuote):
-		return `a " inside an unquoted cell`
+		return p.Sprintf(msgBareQuoteWhat)
 	case errors.Is(err, csv.ErrQuote):
-		return `a stray " after a quoted cell`
+		return p.Sprintf(msgStrayQuote)
 	}
 	return err.Error()
 }
@@ -617,13 +631,14 @@ func (c crToLF) Read(p []byte) (int, error) {
 type encodingError struct {
 	line     int
 	explicit bool
+	p        *lang.Printer
 }
 
 func (e *encodingError) Error() string {
 	if e.explicit {
-		return "not valid UTF-8 (--encoding utf-8); the file may be GBK: try --encoding gbk, or auto"
+		return e.p.Sprintf(msgNotUTF8)
 	}
-	return "not valid UTF-8, although the start of the file is: the file mixes encodings; save it again as UTF-8, or try --encoding gbk"
+	return e.p.Sprintf(msgMixedEncoding)
 }
 
 func (e *encodingError) Unwrap() error { return ErrEncoding }
@@ -639,6 +654,7 @@ type utf8Check struct {
 	line     int    // line of the first byte not yet validated
 	err      error
 	explicit bool
+	p        *lang.Printer
 }
 
 func (c *utf8Check) Read(p []byte) (int, error) {
@@ -674,7 +690,7 @@ func (c *utf8Check) fill() {
 			i += size
 		}
 		valid = valid[:i]
-		err = &encodingError{explicit: c.explicit}
+		err = &encodingError{explicit: c.explicit, p: c.p}
 	}
 	c.line += bytes.Count(valid, []byte("\n"))
 	if ee, ok := err.(*encodingError); ok {

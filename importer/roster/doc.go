@@ -14,6 +14,9 @@
 // are what the user typed: a phone stored as a number reads 15606132502, an
 // Excel date or a serial in a date column becomes a KindDate cell.
 //
+// Warnings and errors are worded in English or 简体中文 (Options.Printer,
+// SPEC §11); the roster's column names and values are quoted as written.
+//
 // Errors are *Error values locating the file, sheet, row and column, and
 // wrapping sentinels (ErrUnsupportedFormat, ErrEmpty, ErrMissingColumn…)
 // for errors.Is. Only ErrBadRecord (one unparsable CSV line) lets reading

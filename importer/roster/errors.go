@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Sentinels callers test with errors.Is. Every error Open, NewCSV and the
@@ -62,32 +64,45 @@ type Error struct {
 	Row    int    // row (xlsx) or line (CSV) number; 0 when not about a row
 	Column string // column letter and header, e.g. `B (手机号)`; "" when none
 	Err    error
+
+	lang *lang.Printer // the language of the words around the location
 }
 
+// Where an error is, in words.
+var (
+	msgAtRow    = lang.Msg("row %s", "第%s行")
+	msgAtLine   = lang.Msg("line %s", "第%s行")
+	msgAtColumn = lang.Msg("column %s", "%s") // the Chinese column says 列 itself: B列（手机号）
+)
+
 // Error reads like `roster.xlsx:会员: row 7, column B (手机号): …`; for CSV
-// the row is called a line.
+// the row is called a line. In Chinese: `roster.xlsx:会员：第7行，
+// B列（手机号）：…`.
 func (e *Error) Error() string {
+	p := e.lang
+	colon, comma := ": ", ", "
+	if p.Chinese() {
+		colon, comma = "：", "，"
+	}
 	var b strings.Builder
 	b.WriteString(e.Path)
 	if e.Sheet != "" {
 		b.WriteString(":")
 		b.WriteString(e.Sheet)
 	}
-	sep := ": "
+	sep := colon
 	if e.Row > 0 {
 		b.WriteString(sep)
+		at := msgAtLine
 		if e.Sheet != "" {
-			b.WriteString("row ")
-		} else {
-			b.WriteString("line ")
+			at = msgAtRow
 		}
-		b.WriteString(strconv.Itoa(e.Row))
-		sep = ", "
+		b.WriteString(p.Sprintf(at, strconv.Itoa(e.Row)))
+		sep = comma
 	}
 	if e.Column != "" {
 		b.WriteString(sep)
-		b.WriteString("column ")
-		b.WriteString(e.Column)
+		b.WriteString(p.Sprintf(msgAtColumn, e.Column))
 	}
 	if e.Err != nil {
 		var m *msgError
@@ -95,11 +110,25 @@ func (e *Error) Error() string {
 			// "roster.xls is an Excel 97-2003 workbook: …"
 			b.WriteString(" ")
 		} else {
-			b.WriteString(": ")
+			b.WriteString(colon)
 		}
 		b.WriteString(e.Err.Error())
 	}
 	return b.String()
+}
+
+// itoa writes a number for a message as it always was, without the
+// grouping a Printer gives %d: the English of the messages stays exact.
+func itoa[T ~int | ~int64 | ~uint64](n T) string { return strconv.FormatInt(int64(n), 10) }
+
+// inLanguage gives an *Error the language of the words around its
+// location; other errors are returned as they are.
+func inLanguage(p *lang.Printer, err error) error {
+	var e *Error
+	if p != nil && errors.As(err, &e) && e.lang == nil {
+		e.lang = p
+	}
+	return err
 }
 
 // Unwrap returns the underlying error.

@@ -3,16 +3,72 @@ package roster
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
+)
+
+// What Open and the Reader say about a file, in English or Chinese
+// (Options.Printer). Sentences (sentence) follow the file's name.
+var (
+	msgEmptyWorkbook    = lang.Msg("is empty (0 bytes): it is not a workbook", "是空文件（0 字节），不是工作簿")
+	msgNotXLSX          = lang.Msg("is not an .xlsx workbook: %s; open it in Excel or WPS and save it as .xlsx (or CSV)", "不是 .xlsx 工作簿：%s；请用 Excel 或 WPS 打开，另存为 .xlsx（或 CSV）")
+	msgXLSXNamedXLS     = lang.Msg("%s is an .xlsx workbook with an .xls name; reading it as .xlsx", "%s 其实是 .xlsx 工作簿，只是文件名是 .xls；按 .xlsx 读取")
+	msgEmptyFile        = lang.Msg("is empty (0 bytes)", "是空文件（0 字节）")
+	msgNotXLS           = lang.Msg("is not an Excel workbook although it is named .xls (%s): open it in Excel or WPS and save it as .xlsx, .xls or CSV", "文件名是 .xls，却不是 Excel 工作簿（%s）：请用 Excel 或 WPS 打开，另存为 .xlsx、.xls 或 CSV")
+	msgZipNamedText     = lang.Msg("is a zip archive, probably an .xlsx workbook with a %s name: rename it to .xlsx", "是 zip 压缩包，可能是文件名为 %s 的 .xlsx 工作簿：请把它改名为 .xlsx")
+	msgNoExtension      = lang.Msg("has no extension: a roster must be .xlsx, .xls, .csv or .txt", "没有扩展名：名单必须是 .xlsx、.xls、.csv 或 .txt 文件")
+	msgBadExtension     = lang.Msg("has the extension %s: a roster must be .xlsx, .xls, .csv or .txt", "的扩展名是 %s：名单必须是 .xlsx、.xls、.csv 或 .txt 文件")
+	msgUnknownEncoding  = lang.Msg("--encoding %s: unknown encoding; use auto, utf-8, utf-16, gbk or gb18030", "--encoding %s：不认识这个编码；请用 auto、utf-8、utf-16、gbk 或 gb18030")
+	msgMapEmptyColumn   = lang.Msg("--map %s=%s: the column name is empty", "--map %s=%s：列名是空的")
+	msgMapNotAField     = lang.Msg("--map %s=%s: %q is not a field; the fields are %s", "--map %s=%s：%q 不是字段；字段有：%s")
+	msgIgnoreEmpty      = lang.Msg("--ignore-column %q: the column name is empty", "--ignore-column %q：列名是空的")
+	msgIgnoreAndMap     = lang.Msg("--ignore-column %s and --map %s=%s name the same column: import it or leave it out, not both", "--ignore-column %s 和 --map %s=%s 说的是同一列：要么导入，要么不导入，不能两样都要")
+	msgBeyondHeaderRows = lang.Msg("cells beyond the header (after column %s) were ignored on %s rows", "有 %[2]s 行在表头以外（%[1]s 列之后）还有内容，已忽略")
+	msgRowBeyondHeader  = lang.Msg("row %s has %s cells but the header has %s columns: cells after column %s are ignored", "第%s行有 %s 个单元格，但表头只有 %s 列：%s 列之后的内容已忽略")
+	msgLineBeyondHeader = lang.Msg("line %s has %s cells but the header has %s columns: cells after column %s are ignored", "第%s行有 %s 个单元格，但表头只有 %s 列：%s 列之后的内容已忽略")
+	msgMissingField     = lang.Msg("%s (a column named %s)", "%s（列名可以是 %s）")
+	msgMissingIgnored   = lang.Msg(" — column %s is left out by --ignore-column %s", "——%s 被 --ignore-column %s 排除了")
+	msgColumnsMore      = lang.Msg("… (%s columns)", "…（共 %s 列）")
+	msgMissingColumn    = lang.Msg("missing required column: %s; the header (%s) has: %s; rename a column or use --map COLUMN=FIELD", "缺少必填的列：%s；表头（%s）里有：%s；请改列名，或用 --map 列名=字段")
+	msgMissingColumns   = lang.Msg("missing required columns: %s; the header (%s) has: %s; rename a column or use --map COLUMN=FIELD", "缺少必填的列：%s；表头（%s）里有：%s；请改列名，或用 --map 列名=字段")
+	msgLooksLike        = lang.Msg("looks like %s but names no field, so its values would not be imported: use %s to import it as %s, or %s to leave it out", "看起来像%[1]s，却不是任何字段，这一列的内容不会导入：要当作%[3]s导入，请用 %[2]s；不导入，请用 %[4]s")
+	msgLookAlikes       = lang.Msg("%s columns look like card fields but name none, so their values would not be imported; import each with --map or leave it out with --ignore-column:", "有 %s 列看起来像会员卡字段，却不是任何字段，内容不会导入；请用 --map 逐列导入，或用 --ignore-column 排除：")
+	msgLookAlikesMore   = lang.Msg("\n  … and %s more", "\n  …还有 %s 列")
+	msgLookAlikeItem    = lang.Msg("\n  %s looks like %s: %s or %s", "\n  %s像%s：%s 或 %s")
+	msgContains         = lang.Msg("it contains %s", "列名里有 %s")
+	msgOneCharFrom      = lang.Msg("one character from %s", "和 %s 只差一个字")
+	msgSheetNoRow       = lang.Msg("the sheet has no non-empty row (is the roster on another sheet? choose it with --sheet)", "这个工作表没有一行有内容（名单是不是在别的工作表上？请用 --sheet 选择）")
+	msgNoRow            = lang.Msg("has no non-empty row", "没有一行有内容")
+	msgRowTitle         = lang.Msg("row %s (%s) looks like a title, not a header: using row %s as the header", "第%s行（%s）像是标题，不是表头：改用第%s行作表头")
+	msgLineTitle        = lang.Msg("line %s (%s) looks like a title, not a header: using line %s as the header", "第%s行（%s）像是标题，不是表头：改用第%s行作表头")
+	msgHeaderTooWide    = lang.Msg("the header has %s columns, more than the %s a spreadsheet holds: the file is damaged or is not a roster (is the delimiter right?)", "表头有 %s 列，超过了电子表格最多能有的 %s 列：文件已损坏或不是名单（分隔符对吗？）")
+	msgMapNoColumn      = lang.Msg("--map %s=%s: the header has no column %q; it has: %s", "--map %s=%s：表头里没有 %q 这一列；表头有：%s")
+	msgMapManyColumns   = lang.Msg("--map %s=%s: %s columns are named %q (%s); rename one", "--map %s=%s：有 %s 列都叫 %q（%s）；请改掉其中一列的名字")
+	msgMapTwoFields     = lang.Msg("--map gives column %s two fields (%s and %s)", "--map 给%s指定了两个字段（%s 和 %s）")
+	msgMapTwoColumns    = lang.Msg("--map gives field %s to two columns: %s and %s", "--map 把“%s”字段给了两列：%s和%s")
+	msgIgnoreNoColumn   = lang.Msg("%s: the header has no column %q; it has: %s", "%s：表头里没有 %q 这一列；表头有：%s")
+	msgMoreUnknown      = lang.Msg("%s more columns are not card fields and are ignored", "还有 %s 列不是会员卡字段，已忽略")
+	msgNoHeader         = lang.Msg("column %s has no header: its cells are ignored", "%s 列没有表头：这一列的内容已忽略")
+	msgIgnoredField     = lang.Msg("column %s would be %s, but --ignore-column leaves it out", "%s本来是%s，但 --ignore-column 把它排除了")
+	msgUnknownLookalike = lang.Msg("column %s is not a card field and is ignored, although it looks like %s", "%s不是会员卡字段，已忽略，虽然它看起来像%s")
+	msgUnknownColumn    = lang.Msg("column %s is not a card field and is ignored", "%s不是会员卡字段，已忽略")
+	msgMappedElsewhere  = lang.Msg("column %s would be %s, but --map gives %s to column %s: %s is ignored", "%[1]s本来是%[2]s，但 --map 把%[3]s给了%[4]s：%[5]s 已忽略")
+	msgDuplicateField   = lang.Msg("columns %s and %s both name the field %s: rename or delete one, choose one with %s, or leave the other out with %s", "%s和%s都对应“%s”字段：请改名或删掉其中一列，或用 %s 选定一列，或用 %s 排除另一列")
+	msgNotZipEmpty      = lang.Msg("it is empty", "它是空的")
+	msgNotZipWeb        = lang.Msg("it holds a web page or XML, not a workbook", "里面是网页或 XML，不是工作簿")
+	msgNotZipPDF        = lang.Msg("it is a PDF", "它是 PDF 文件")
+	msgNotZipIncomplete = lang.Msg("it is not a complete zip archive", "它不是完整的 zip 压缩包")
+	msgNotZip           = lang.Msg("it is not a zip archive", "它不是 zip 压缩包")
+	msgHidden           = lang.Msg("%s (hidden)", "%s（隐藏）")
 )
 
 // source is one roster format: it yields raw rows and converts their cells.
@@ -56,6 +112,8 @@ type Reader struct {
 
 	extraRows int // rows with non-empty cells beyond the header
 	err       error
+
+	p *lang.Printer // the language of warnings and errors (Options.Printer)
 }
 
 // Open opens a roster by its content and extension: .xlsx (streamed by
@@ -65,6 +123,12 @@ type Reader struct {
 // error saying what to do. The header row is read and mapped before Open
 // returns.
 func Open(path string, opts Options) (*Reader, error) {
+	r, err := open(path, opts)
+	return r, inLanguage(opts.Printer, err)
+}
+
+func open(path string, opts Options) (*Reader, error) {
+	p := opts.Printer
 	if err := CheckOptions(opts); err != nil {
 		return nil, &Error{Path: path, Err: err}
 	}
@@ -97,22 +161,22 @@ func Open(path string, opts Options) (*Reader, error) {
 	case ".xlsx", ".xlsm":
 		f.Close()
 		if n == 0 {
-			return nil, &Error{Path: path, Err: sentence("is empty (0 bytes): it is not a workbook", ErrEmpty)}
+			return nil, &Error{Path: path, Err: sentence(p.Sprintf(msgEmptyWorkbook), ErrEmpty)}
 		}
 		if !isZip {
-			return nil, &Error{Path: path, Err: sentence("is not an .xlsx workbook: "+describeNonZip(head)+"; open it in Excel or WPS and save it as .xlsx (or CSV)", ErrCorrupt)}
+			return nil, &Error{Path: path, Err: sentence(p.Sprintf(msgNotXLSX, describeNonZip(p, head)), ErrCorrupt)}
 		}
 		return openXLSX(path, opts, nil)
 	case ".xls":
 		f.Close()
 		if isZip {
 			// An .xlsx renamed to .xls: read it, but say so.
-			return openXLSX(path, opts, []string{fmt.Sprintf("%s is an .xlsx workbook with an .xls name; reading it as .xlsx", path)})
+			return openXLSX(path, opts, []string{p.Sprintf(msgXLSXNamedXLS, path)})
 		}
 		if n == 0 {
-			return nil, &Error{Path: path, Err: sentence("is empty (0 bytes)", ErrEmpty)}
+			return nil, &Error{Path: path, Err: sentence(p.Sprintf(msgEmptyFile), ErrEmpty)}
 		}
-		return nil, &Error{Path: path, Err: sentence("is not an Excel workbook although it is named .xls ("+describeNonZip(head)+"): open it in Excel or WPS and save it as .xlsx, .xls or CSV", ErrUnsupportedFormat)}
+		return nil, &Error{Path: path, Err: sentence(p.Sprintf(msgNotXLS, describeNonZip(p, head)), ErrUnsupportedFormat)}
 	case ".csv", ".txt", ".tsv":
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			f.Close()
@@ -120,7 +184,7 @@ func Open(path string, opts Options) (*Reader, error) {
 		}
 		if isZip {
 			f.Close()
-			return nil, &Error{Path: path, Err: sentence("is a zip archive, probably an .xlsx workbook with a "+ext+" name: rename it to .xlsx", ErrNotText)}
+			return nil, &Error{Path: path, Err: sentence(p.Sprintf(msgZipNamedText, ext), ErrNotText)}
 		}
 		r, err := newCSVReader(path, f, f, opts)
 		if err != nil {
@@ -130,11 +194,11 @@ func Open(path string, opts Options) (*Reader, error) {
 		return r, nil
 	default:
 		f.Close()
-		what := "has no extension"
+		what := p.Sprintf(msgNoExtension)
 		if ext != "" {
-			what = "has the extension " + ext
+			what = p.Sprintf(msgBadExtension, ext)
 		}
-		return nil, &Error{Path: path, Err: sentence(what+": a roster must be .xlsx, .xls, .csv or .txt", ErrUnsupportedFormat)}
+		return nil, &Error{Path: path, Err: sentence(what, ErrUnsupportedFormat)}
 	}
 }
 
@@ -143,47 +207,69 @@ func Open(path string, opts Options) (*Reader, error) {
 // Close does not close r: it stays the caller's.
 func NewCSV(name string, r io.Reader, opts Options) (*Reader, error) {
 	if err := CheckOptions(opts); err != nil {
-		return nil, &Error{Path: name, Err: err}
+		return nil, inLanguage(opts.Printer, &Error{Path: name, Err: err})
 	}
-	return newCSVReader(name, r, nil, opts)
+	rd, err := newCSVReader(name, r, nil, opts)
+	return rd, inLanguage(opts.Printer, err)
 }
 
 // CheckOptions checks Options without reading anything: the encoding name
 // and the field names of Map. Open and NewCSV call it; a CLI can call it
 // before any I/O.
 func CheckOptions(opts Options) error {
+	p := opts.Printer
 	if _, ok := encodingNames[strings.ToLower(strings.TrimSpace(opts.Encoding))]; !ok {
-		return newMsg(fmt.Sprintf("--encoding %s: unknown encoding; use auto, utf-8, utf-16, gbk or gb18030", opts.Encoding), ErrBadOption)
+		return newMsg(p.Sprintf(msgUnknownEncoding, opts.Encoding), ErrBadOption)
 	}
 	for _, k := range sortedKeys(opts.Map) {
 		v := opts.Map[k]
 		if validate.FoldHeader(k) == "" {
-			return newMsg(fmt.Sprintf("--map %s=%s: the column name is empty", k, v), ErrBadMap)
+			return newMsg(p.Sprintf(msgMapEmptyColumn, k, v), ErrBadMap)
 		}
 		if _, ok := validate.ParseField(v); !ok {
-			return newMsg(fmt.Sprintf("--map %s=%s: %q is not a field; the fields are %s", k, v, v, fieldList()), ErrBadMap)
+			return newMsg(p.Sprintf(msgMapNotAField, k, v, v, fieldList(p)), ErrBadMap)
 		}
 	}
 	for _, col := range opts.Ignore {
 		fc := validate.FoldHeader(col)
 		if fc == "" {
-			return newMsg(fmt.Sprintf("--ignore-column %q: the column name is empty", col), ErrBadOption)
+			return newMsg(p.Sprintf(msgIgnoreEmpty, col), ErrBadOption)
 		}
 		for _, k := range sortedKeys(opts.Map) {
 			if validate.FoldHeader(k) == fc {
-				return newMsg(fmt.Sprintf("--ignore-column %s and --map %s=%s name the same column: import it or leave it out, not both", col, k, opts.Map[k]), ErrBadOption)
+				return newMsg(p.Sprintf(msgIgnoreAndMap, col, k, opts.Map[k]), ErrBadOption)
 			}
 		}
 	}
 	return nil
 }
 
-func fieldList() string {
+// fieldList lists the fields --map takes: their English names, or in
+// Chinese their template headers (--map takes either).
+func fieldList(p *lang.Printer) string {
 	names := make([]string, 0, validate.NumFields)
 	for _, f := range validate.Fields() {
-		names = append(names, f.String())
+		names = append(names, fieldName(p, f))
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(names, listSep(p))
+}
+
+// fieldName names a field in a message: cardno, or 卡号 in Chinese.
+func fieldName(p *lang.Printer, f validate.Field) string {
+	if p.Chinese() {
+		if a := f.Aliases(); len(a) > 0 {
+			return a[0]
+		}
+	}
+	return f.String()
+}
+
+// listSep separates the items of a list: ", " or "、".
+func listSep(p *lang.Printer) string {
+	if p.Chinese() {
+		return "、"
+	}
+	return ", "
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -196,8 +282,8 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // newReader makes the Reader shell; the format constructors fill it.
-func newReader(path, format string) *Reader {
-	r := &Reader{path: path, format: format}
+func newReader(path, format string, p *lang.Printer) *Reader {
+	r := &Reader{path: path, format: format, p: p}
 	r.warn = func(s string) { r.warnings = append(r.warnings, s) }
 	for i := range r.byField {
 		r.byField[i] = -1
@@ -265,7 +351,7 @@ func (r *Reader) Close() error {
 	err := r.src.close()
 	r.src = nil
 	if err != nil {
-		return &Error{Path: r.path, Sheet: r.sheet, Err: err}
+		return inLanguage(r.p, &Error{Path: r.path, Sheet: r.sheet, Err: err})
 	}
 	return nil
 }
@@ -276,6 +362,14 @@ func (r *Reader) Close() error {
 // Row returned with it has its Line (and empty Cells), and Next may be
 // called again. Any other error is fatal and returned again by later calls.
 func (r *Reader) Next() (Row, error) {
+	row, err := r.next()
+	if err != nil && err != io.EOF {
+		err = inLanguage(r.p, err)
+	}
+	return row, err
+}
+
+func (r *Reader) next() (Row, error) {
 	if r.err != nil {
 		return Row{}, r.err
 	}
@@ -300,7 +394,7 @@ func (r *Reader) Next() (Row, error) {
 				r.err = ferr
 			}
 			if r.extraRows > 1 {
-				r.warn(fmt.Sprintf("cells beyond the header (after column %s) were ignored on %d rows", r.lastLetter(), r.extraRows))
+				r.warn(r.p.Sprintf(msgBeyondHeaderRows, r.lastLetter(), itoa(r.extraRows)))
 			}
 			return Row{}, r.err
 		}
@@ -327,19 +421,26 @@ func (r *Reader) Next() (Row, error) {
 		if len(vals) > len(r.columns) && !isBlankRow(vals[len(r.columns):]) {
 			r.extraRows++
 			if r.extraRows == 1 {
-				r.warn(fmt.Sprintf("%s %d has %d cells but the header has %d columns: cells after column %s are ignored",
-					r.rowWord(), line, lastNonBlank(vals)+1, len(r.columns), r.lastLetter()))
+				r.warn(r.p.Sprintf(r.rowMsg(msgRowBeyondHeader, msgLineBeyondHeader),
+					strconv.Itoa(line), itoa(lastNonBlank(vals)+1), itoa(len(r.columns)), r.lastLetter()))
 			}
 		}
 		return Row{Line: line, Cells: cells}, nil
 	}
 }
 
-func (r *Reader) rowWord() string {
+// rowMsg picks the message that calls a row a row (xlsx, xls) or a line
+// (CSV).
+func (r *Reader) rowMsg(row, line string) string {
 	if r.format == "csv" {
-		return "line"
+		return line
 	}
-	return "row"
+	return row
+}
+
+// at names the row or line n: "row 7", "line 7", "第7行".
+func (r *Reader) at(n int) string {
+	return r.p.Sprintf(r.rowMsg(msgAtRow, msgAtLine), strconv.Itoa(n))
 }
 
 func (r *Reader) lastLetter() string {
@@ -380,6 +481,11 @@ func (r *Reader) InputTo(in *validate.Input, row Row) {
 // each missing field with the headers that would match it, and the headers
 // the roster has.
 func (r *Reader) Require(fields []validate.Field) error {
+	return inLanguage(r.p, r.require(fields))
+}
+
+func (r *Reader) require(fields []validate.Field) error {
+	p := r.p
 	if err := r.lookalikeError(); err != nil {
 		return err
 	}
@@ -388,10 +494,10 @@ func (r *Reader) Require(fields []validate.Field) error {
 		if f < 0 || f >= validate.NumFields || r.byField[f] >= 0 {
 			continue
 		}
-		m := fmt.Sprintf("%s (a column named %s)", f, strings.Join(f.Aliases(), ", "))
+		m := p.Sprintf(msgMissingField, fieldName(p, f), strings.Join(f.Aliases(), listSep(p)))
 		for _, c := range r.columns {
 			if g, ok := validate.LookupHeader(c.Name); ok && g == f && c.Ignored {
-				m += fmt.Sprintf(" — column %s is left out by --ignore-column %s", c.describe(), shellArg(c.Name))
+				m += p.Sprintf(msgMissingIgnored, c.describeIn(p), shellArg(c.Name))
 			}
 		}
 		missing = append(missing, m)
@@ -399,22 +505,15 @@ func (r *Reader) Require(fields []validate.Field) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	var have []string
-	for _, c := range r.columns {
-		if c.Name != "" {
-			have = append(have, validate.ShowValue(c.Name))
-		}
-		if len(have) == maxListed {
-			have = append(have, fmt.Sprintf("… (%d columns)", len(r.columns)))
-			break
-		}
-	}
-	word := "column"
+	key := msgMissingColumn
 	if len(missing) > 1 {
-		word = "columns"
+		key = msgMissingColumns
 	}
-	msg := fmt.Sprintf("missing required %s: %s; the header (%s %d) has: %s; rename a column or use --map COLUMN=FIELD",
-		word, strings.Join(missing, "; "), r.rowWord(), r.headerLine, strings.Join(have, ", "))
+	partSep := "; "
+	if p.Chinese() {
+		partSep = "；"
+	}
+	msg := p.Sprintf(key, strings.Join(missing, partSep), r.at(r.headerLine), r.headerList())
 	return &Error{Path: r.path, Sheet: r.sheet, Err: newMsg(msg, ErrMissingColumn)}
 }
 
@@ -434,32 +533,38 @@ func (r *Reader) lookalikeError() error {
 	if len(r.lookalikes) == 0 {
 		return nil
 	}
+	p := r.p
 	if len(r.lookalikes) == 1 {
 		l := r.lookalikes[0]
 		c := r.columns[l.col]
-		msg := fmt.Sprintf("looks like %s but names no field, so its values would not be imported: use %s to import it as %s, or %s to leave it out",
-			likeness(l.like), mapArg(c.Name, l.like[0].Field), l.like[0].Field, ignoreArg(c.Name))
-		return &Error{Path: r.path, Sheet: r.sheet, Row: r.headerLine, Column: c.Letter + " (" + validate.ShowValue(c.Name) + ")", Err: newMsg(msg, ErrLooksLikeField)}
+		msg := p.Sprintf(msgLooksLike,
+			likeness(p, l.like), mapArg(p, c.Name, l.like[0].Field), fieldName(p, l.like[0].Field), ignoreArg(p, c.Name))
+		col := c.Letter + " (" + validate.ShowValueIn(p, c.Name) + ")"
+		if p.Chinese() {
+			col = c.Letter + "列（" + validate.ShowValueIn(p, c.Name) + "）"
+		}
+		return &Error{Path: r.path, Sheet: r.sheet, Row: r.headerLine, Column: col, Err: newMsg(msg, ErrLooksLikeField)}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d columns look like card fields but name none, so their values would not be imported; import each with --map or leave it out with --ignore-column:", len(r.lookalikes))
+	b.WriteString(p.Sprintf(msgLookAlikes, itoa(len(r.lookalikes))))
 	for i, l := range r.lookalikes {
 		if i == maxListed {
-			fmt.Fprintf(&b, "\n  … and %d more", len(r.lookalikes)-i)
+			b.WriteString(p.Sprintf(msgLookAlikesMore, itoa(len(r.lookalikes)-i)))
 			break
 		}
 		c := r.columns[l.col]
-		fmt.Fprintf(&b, "\n  %s looks like %s: %s or %s", c.describe(), likeness(l.like), mapArg(c.Name, l.like[0].Field), ignoreArg(c.Name))
+		b.WriteString(p.Sprintf(msgLookAlikeItem, c.describeIn(p), likeness(p, l.like), mapArg(p, c.Name, l.like[0].Field), ignoreArg(p, c.Name)))
 	}
 	return &Error{Path: r.path, Sheet: r.sheet, Row: r.headerLine, Err: newMsg(b.String(), ErrLooksLikeField)}
 }
 
 // likeness says which fields a column looks like and why:
-// "cardno or balance (it contains card and balance)".
-func likeness(ls []validate.Likeness) string {
+// "cardno or balance (it contains card and balance)",
+// "卡号或余额（列名里有 card 和 balance）".
+func likeness(p *lang.Printer, ls []validate.Likeness) string {
 	var fields, contains, typos []string
 	for _, l := range ls {
-		fields = append(fields, l.Field.String())
+		fields = append(fields, fieldName(p, l.Field))
 		if l.Typo {
 			typos = append(typos, l.Word)
 		} else {
@@ -468,29 +573,46 @@ func likeness(ls []validate.Likeness) string {
 	}
 	var why []string
 	if len(contains) > 0 {
-		why = append(why, "it contains "+joinWords(contains, "and"))
+		why = append(why, p.Sprintf(msgContains, joinWords(p, contains, true)))
 	}
 	if len(typos) > 0 {
-		why = append(why, "one character from "+joinWords(typos, "or"))
+		why = append(why, p.Sprintf(msgOneCharFrom, joinWords(p, typos, false)))
 	}
-	return joinWords(fields, "or") + " (" + strings.Join(why, "; ") + ")"
+	if p.Chinese() {
+		return joinWords(p, fields, false) + "（" + strings.Join(why, "；") + "）"
+	}
+	return joinWords(p, fields, false) + " (" + strings.Join(why, "; ") + ")"
 }
 
-// joinWords joins "a", "a or b", "a, b or c".
-func joinWords(ws []string, conj string) string {
+// joinWords joins "a", "a or b", "a, b or c" (and, when and is set);
+// "a、b 或 c" in Chinese.
+func joinWords(p *lang.Printer, ws []string, and bool) string {
 	if len(ws) <= 1 {
 		return strings.Join(ws, "")
 	}
-	return strings.Join(ws[:len(ws)-1], ", ") + " " + conj + " " + ws[len(ws)-1]
+	conj := " or "
+	switch {
+	case p.Chinese() && and:
+		conj = " 和 "
+	case p.Chinese():
+		conj = " 或 "
+	case and:
+		conj = " and "
+	}
+	return strings.Join(ws[:len(ws)-1], listSep(p)) + conj + ws[len(ws)-1]
 }
 
-func mapArg(col string, f validate.Field) string {
-	return "--map " + shellArg(validate.ShowValue(col)+"="+f.String())
+// mapArg suggests --map for a column; in Chinese it names the field by
+// its Chinese header, which --map takes as well.
+func mapArg(p *lang.Printer, col string, f validate.Field) string {
+	return "--map " + shellArg(validate.ShowValueIn(p, col)+"="+fieldName(p, f))
 }
 
 // ignoreArg suggests --ignore-column for a column; a header too long to
 // show whole is shortened, as in every message.
-func ignoreArg(col string) string { return "--ignore-column " + shellArg(validate.ShowValue(col)) }
+func ignoreArg(p *lang.Printer, col string) string {
+	return "--ignore-column " + shellArg(validate.ShowValueIn(p, col))
+}
 
 // shellArg quotes a command-line argument for a message when a shell
 // would split or expand it: double quotes, which bash, cmd.exe and
@@ -521,9 +643,9 @@ func (r *Reader) readHeader(opts Options) error {
 	line, vals, err := r.nextNonBlank()
 	if err == io.EOF {
 		if r.sheet != "" {
-			return &Error{Path: r.path, Sheet: r.sheet, Err: newMsg("the sheet has no non-empty row (is the roster on another sheet? choose it with --sheet)", ErrEmpty)}
+			return &Error{Path: r.path, Sheet: r.sheet, Err: newMsg(r.p.Sprintf(msgSheetNoRow), ErrEmpty)}
 		}
-		return &Error{Path: r.path, Err: sentence("has no non-empty row", ErrEmpty)}
+		return &Error{Path: r.path, Err: sentence(r.p.Sprintf(msgNoRow), ErrEmpty)}
 	}
 	if err != nil {
 		return err
@@ -539,8 +661,8 @@ func (r *Reader) readHeader(opts Options) error {
 		case err2 != nil && !errors.Is(err2, ErrBadRecord):
 			return err2
 		case err2 == nil && countFields(vals2, opts.Map) >= 2:
-			r.warn(fmt.Sprintf("%s %d (%s) looks like a title, not a header: using %s %d as the header",
-				r.rowWord(), line, validate.ShowValue(strings.TrimFunc(header[lastNonBlank(header)], isBlankRune)), r.rowWord(), line2))
+			r.warn(r.p.Sprintf(r.rowMsg(msgRowTitle, msgLineTitle),
+				strconv.Itoa(line), validate.ShowValueIn(r.p, strings.TrimFunc(header[lastNonBlank(header)], isBlankRune)), strconv.Itoa(line2)))
 			line, header = line2, slices.Clone(vals2)
 		default:
 			r.pendLine, r.pendErr = line2, err2
@@ -553,9 +675,7 @@ func (r *Reader) readHeader(opts Options) error {
 	r.headerLine = line
 	header = header[:lastNonBlank(header)+1]
 	if len(header) > maxColumns {
-		return &Error{Path: r.path, Sheet: r.sheet, Row: line, Err: newMsg(fmt.Sprintf(
-			"the header has %d columns, more than the %d a spreadsheet holds: the file is damaged or is not a roster (is the delimiter right?)",
-			len(header), maxColumns), ErrTooLong)}
+		return &Error{Path: r.path, Sheet: r.sheet, Row: line, Err: newMsg(r.p.Sprintf(msgHeaderTooWide, itoa(len(header)), itoa(maxColumns)), ErrTooLong)}
 	}
 	return r.mapHeader(header, opts)
 }
@@ -600,13 +720,14 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 	}
 	r.columns = cols
 	errAt := func(err error) error { return &Error{Path: r.path, Sheet: r.sheet, Row: r.headerLine, Err: err} }
+	p := r.p
 
 	viaMap := make([]bool, len(cols))
 	for _, key := range sortedKeys(opts.Map) {
 		fname := opts.Map[key]
 		f, ok := validate.ParseField(fname)
 		if !ok {
-			return errAt(newMsg(fmt.Sprintf("--map %s=%s: %q is not a field; the fields are %s", key, fname, fname, fieldList()), ErrBadMap))
+			return errAt(newMsg(p.Sprintf(msgMapNotAField, key, fname, fname, fieldList(p)), ErrBadMap))
 		}
 		fk := validate.FoldHeader(key)
 		var hits []int
@@ -619,16 +740,16 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 		case len(hits) == 0 && opts.MapOptional:
 			continue
 		case len(hits) == 0:
-			return errAt(newMsg(fmt.Sprintf("--map %s=%s: the header has no column %q; it has: %s", key, fname, key, r.headerList()), ErrBadMap))
+			return errAt(newMsg(p.Sprintf(msgMapNoColumn, key, fname, key, r.headerList()), ErrBadMap))
 		case len(hits) > 1:
-			return errAt(newMsg(fmt.Sprintf("--map %s=%s: %d columns are named %q (%s); rename one", key, fname, len(hits), key, r.letters(hits)), ErrDuplicateColumn))
+			return errAt(newMsg(p.Sprintf(msgMapManyColumns, key, fname, itoa(len(hits)), key, r.letters(hits)), ErrDuplicateColumn))
 		}
 		i := hits[0]
 		if viaMap[i] {
-			return errAt(newMsg(fmt.Sprintf("--map gives column %s two fields (%s and %s)", cols[i].describe(), cols[i].Field, f), ErrBadMap))
+			return errAt(newMsg(p.Sprintf(msgMapTwoFields, cols[i].describeIn(p), fieldName(p, cols[i].Field), fieldName(p, f)), ErrBadMap))
 		}
 		if o := r.byField[f]; o >= 0 {
-			return errAt(newMsg(fmt.Sprintf("--map gives field %s to two columns: %s and %s", f, cols[o].describe(), cols[i].describe()), ErrDuplicateColumn))
+			return errAt(newMsg(p.Sprintf(msgMapTwoColumns, fieldName(p, f), cols[o].describeIn(p), cols[i].describeIn(p)), ErrDuplicateColumn))
 		}
 		viaMap[i] = true
 		cols[i].Field = f
@@ -643,7 +764,7 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 			}
 		}
 		if !hit && !opts.MapOptional {
-			return errAt(newMsg(fmt.Sprintf("%s: the header has no column %q; it has: %s", ignoreArg(key), key, r.headerList()), ErrBadOption))
+			return errAt(newMsg(p.Sprintf(msgIgnoreNoColumn, ignoreArg(p, key), key, r.headerList()), ErrBadOption))
 		}
 	}
 	// Past maxListed, columns that name no field are counted, not listed:
@@ -656,7 +777,7 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 	}
 	defer func() {
 		if unknown > maxListed {
-			r.warn(fmt.Sprintf("%d more columns are not card fields and are ignored", unknown-maxListed))
+			r.warn(p.Sprintf(msgMoreUnknown, itoa(unknown-maxListed)))
 		}
 	}()
 	for i := range cols {
@@ -665,32 +786,32 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 			continue
 		}
 		if c.Name == "" {
-			unknownWarn(fmt.Sprintf("column %s has no header: its cells are ignored", c.Letter))
+			unknownWarn(p.Sprintf(msgNoHeader, c.Letter))
 			continue
 		}
 		f, ok := validate.LookupHeader(c.Name)
 		if c.Ignored {
 			if ok {
-				r.warn(fmt.Sprintf("column %s would be %s, but --ignore-column leaves it out", c.describe(), f))
+				r.warn(p.Sprintf(msgIgnoredField, c.describeIn(p), fieldName(p, f)))
 			}
 			continue
 		}
 		if !ok {
 			if like := validate.Resembles(c.Name); len(like) > 0 {
 				r.lookalikes = append(r.lookalikes, lookalike{col: i, like: like})
-				unknownWarn(fmt.Sprintf("column %s is not a card field and is ignored, although it looks like %s", c.describe(), likeness(like)))
+				unknownWarn(p.Sprintf(msgUnknownLookalike, c.describeIn(p), likeness(p, like)))
 				continue
 			}
-			unknownWarn(fmt.Sprintf("column %s is not a card field and is ignored", c.describe()))
+			unknownWarn(p.Sprintf(msgUnknownColumn, c.describeIn(p)))
 			continue
 		}
 		if o := r.byField[f]; o >= 0 {
 			if viaMap[o] {
-				r.warn(fmt.Sprintf("column %s would be %s, but --map gives %s to column %s: %s is ignored", c.describe(), f, f, cols[o].describe(), validate.ShowValue(c.Name)))
+				r.warn(p.Sprintf(msgMappedElsewhere, c.describeIn(p), fieldName(p, f), fieldName(p, f), cols[o].describeIn(p), validate.ShowValueIn(p, c.Name)))
 				continue
 			}
-			return errAt(newMsg(fmt.Sprintf("columns %s and %s both name the field %s: rename or delete one, choose one with %s, or leave the other out with %s",
-				cols[o].describe(), c.describe(), f, mapArg(cols[o].Name, f), ignoreArg(c.Name)), ErrDuplicateColumn))
+			return errAt(newMsg(p.Sprintf(msgDuplicateField,
+				cols[o].describeIn(p), c.describeIn(p), fieldName(p, f), mapArg(p, cols[o].Name, f), ignoreArg(p, c.Name)), ErrDuplicateColumn))
 		}
 		c.Field = f
 		r.byField[f] = i
@@ -700,25 +821,34 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 
 // describe names a column the way messages do: 会员来源 (D); a long name
 // is shortened.
-func (c Column) describe() string {
-	if c.Name == "" {
+func (c Column) describe() string { return c.describeIn(nil) }
+
+// describeIn is describe in p's language: 会员来源（D列）in Chinese.
+func (c Column) describeIn(p *lang.Printer) string {
+	switch {
+	case c.Name == "" && p.Chinese():
+		return c.Letter + "列"
+	case c.Name == "":
 		return c.Letter
+	case p.Chinese():
+		return validate.ShowValueIn(p, c.Name) + "（" + c.Letter + "列）"
 	}
 	return validate.ShowValue(c.Name) + " (" + c.Letter + ")"
 }
 
+// headerList lists the header's names for a message, the first maxListed.
 func (r *Reader) headerList() string {
 	var hs []string
 	for _, c := range r.columns {
 		if c.Name != "" {
-			hs = append(hs, validate.ShowValue(c.Name))
+			hs = append(hs, validate.ShowValueIn(r.p, c.Name))
 		}
 		if len(hs) == maxListed {
-			hs = append(hs, fmt.Sprintf("… (%d columns)", len(r.columns)))
+			hs = append(hs, r.p.Sprintf(msgColumnsMore, itoa(len(r.columns))))
 			break
 		}
 	}
-	return strings.Join(hs, ", ")
+	return strings.Join(hs, listSep(r.p))
 }
 
 func (r *Reader) letters(idx []int) string {
@@ -726,7 +856,7 @@ func (r *Reader) letters(idx []int) string {
 	for i, j := range idx {
 		ls[i] = r.columns[j].Letter
 	}
-	return strings.Join(ls, ", ")
+	return strings.Join(ls, listSep(r.p))
 }
 
 // columnLetter turns a 0-based index into A, B, …, Z, AA, AB, …
@@ -789,17 +919,17 @@ var (
 )
 
 // describeNonZip says what a file that should have been a zip looks like.
-func describeNonZip(head []byte) string {
+func describeNonZip(p *lang.Printer, head []byte) string {
 	switch {
 	case len(head) == 0:
-		return "it is empty"
+		return p.Sprintf(msgNotZipEmpty)
 	case bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf"), []byte("<")):
-		return "it holds a web page or XML, not a workbook"
+		return p.Sprintf(msgNotZipWeb)
 	case bytes.HasPrefix(head, []byte("%PDF")):
-		return "it is a PDF"
+		return p.Sprintf(msgNotZipPDF)
 	case bytes.HasPrefix(head, []byte("PK")):
-		return "it is not a complete zip archive"
+		return p.Sprintf(msgNotZipIncomplete)
 	default:
-		return "it is not a zip archive"
+		return p.Sprintf(msgNotZip)
 	}
 }

@@ -1,6 +1,9 @@
 package roster
 
-import "github.com/cardimport/cardimport/validate"
+import (
+	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
+)
 
 // Options configure Open.
 type Options struct {
@@ -16,6 +19,10 @@ type Options struct {
 	// roster instead of failing: with several rosters in one run, an entry
 	// may concern only some of them (the caller checks it matched one).
 	MapOptional bool
+	// Printer is the language of the warnings and errors (SPEC §11); nil
+	// is English. The roster's column names and values are quoted as
+	// written.
+	Printer *lang.Printer
 }
 
 // Column is one column of the header row.

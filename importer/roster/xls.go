@@ -7,6 +7,21 @@ import (
 	"os"
 
 	"github.com/richardlehane/mscfb"
+
+	"github.com/cardimport/cardimport/validate/lang"
+)
+
+// What the .xls reader says, in English or Chinese.
+var (
+	msgEncrypted  = lang.Msg("is a password-protected workbook: open it in Excel or WPS, remove the password (File › Info › Protect Workbook) and save it as .xlsx", "是加了密码的工作簿：请用 Excel 或 WPS 打开，去掉密码（文件 › 信息 › 保护工作簿）后另存为 .xlsx")
+	msgNotExcel   = lang.Msg("is an Office compound file but not an Excel workbook (a Word or PowerPoint document?): export the roster from Excel or WPS as .xlsx or CSV", "是 Office 复合文档，但不是 Excel 工作簿（是 Word 或 PowerPoint 文档吗？）：请从 Excel 或 WPS 把名单导出为 .xlsx 或 CSV")
+	msgExcel95    = lang.Msg("is an Excel 5.0/95 workbook, older than this program reads: open it in Excel or WPS and save it as .xlsx (or CSV)", "是 Excel 5.0/95 工作簿，太旧了，本程序读不了：请用 Excel 或 WPS 打开，另存为 .xlsx（或 CSV）")
+	msgXLSNamed   = lang.Msg("%s is an Excel 97-2003 workbook (.xls) with a %s name; reading it as .xls", "%s 其实是 Excel 97-2003 工作簿（.xls），只是扩展名是 %s；按 .xls 读取")
+	msgManyShared = lang.Msg("has more than %s shared strings for a file of %s, more than a real workbook of that size holds: "+
+		"it is damaged or hostile, not a roster; open it in Excel or WPS and save it again",
+		"在 %[2]s 大的文件里有超过 %[1]s 个共享字符串，这么大的真实工作簿不会有这么多：文件已损坏或被人动了手脚，不是名单；请用 Excel 或 WPS 打开后重新保存")
+	msgNoSheet    = lang.Msg("has no sheet", "里面没有工作表")
+	msgXLSDamaged = lang.Msg("is damaged: it is an Excel 97-2003 workbook (.xls) that cannot be read (%v); open it in Excel or WPS and save it as .xlsx (or CSV)", "已损坏：是读不了的 Excel 97-2003 工作簿（.xls）（%v）；请用 Excel 或 WPS 打开，另存为 .xlsx（或 CSV）")
 )
 
 // openXLS reads an OLE2 compound file: an Excel 97-2003 workbook (BIFF8,
@@ -15,39 +30,39 @@ import (
 // 5.0/95 workbook, another Office document. ext is the file's extension:
 // a workbook named otherwise than .xls is read with a warning.
 func openXLS(path string, f *os.File, size int64, ext string, opts Options) (*Reader, error) {
-	r := newReader(path, "xls")
+	p := opts.Printer
+	r := newReader(path, "xls", p)
 	fail := func(err error) (*Reader, error) { return nil, &Error{Path: path, Err: err} }
 	if isEncryptedOOXML(f) {
-		return fail(sentence("is a password-protected workbook: open it in Excel or WPS, remove the password (File › Info › Protect Workbook) and save it as .xlsx", ErrEncrypted, ErrUnsupportedFormat))
+		return fail(sentence(p.Sprintf(msgEncrypted), ErrEncrypted, ErrUnsupportedFormat))
 	}
 	wb, kind, err := workbookStream(f)
 	if err != nil {
-		return fail(xlsDamaged(err))
+		return fail(xlsDamaged(p, err))
 	}
 	switch kind {
 	case "":
-		return fail(sentence("is an Office compound file but not an Excel workbook (a Word or PowerPoint document?): export the roster from Excel or WPS as .xlsx or CSV", ErrUnsupportedFormat))
+		return fail(sentence(p.Sprintf(msgNotExcel), ErrUnsupportedFormat))
 	case "Book":
-		return fail(sentence("is an Excel 5.0/95 workbook, older than this program reads: open it in Excel or WPS and save it as .xlsx (or CSV)", ErrUnsupportedFormat))
+		return fail(sentence(p.Sprintf(msgExcel95), ErrUnsupportedFormat))
 	}
 	if ext != ".xls" {
-		r.warn(fmt.Sprintf("%s is an Excel 97-2003 workbook (.xls) with a %s name; reading it as .xls", path, ext))
+		r.warn(p.Sprintf(msgXLSNamed, path, ext))
 	}
 	stream := &safeStream{f: wb}
 	recs := newBIFFRecords(stream)
 	g, err := readGlobals(recs, maxSharedStrings(size))
 	switch {
 	case errors.Is(err, errOldBIFF):
-		return fail(sentence("is an Excel 5.0/95 workbook, older than this program reads: open it in Excel or WPS and save it as .xlsx (or CSV)", ErrUnsupportedFormat))
+		return fail(sentence(p.Sprintf(msgExcel95), ErrUnsupportedFormat))
 	case errors.Is(err, errTooManyStrings):
-		return fail(sentence(fmt.Sprintf("has more than %d shared strings for a file of %s, more than a real workbook of that size holds: "+
-			"it is damaged or hostile, not a roster; open it in Excel or WPS and save it again", maxSharedStrings(size), byteSize(size)), ErrCorrupt))
+		return fail(sentence(p.Sprintf(msgManyShared, itoa(maxSharedStrings(size)), byteSize(size)), ErrCorrupt))
 	case err != nil:
-		return fail(xlsDamaged(err))
+		return fail(xlsDamaged(p, err))
 	case g.encrypted:
-		return fail(sentence("is a password-protected workbook: open it in Excel or WPS, remove the password (File › Info › Protect Workbook) and save it as .xlsx", ErrEncrypted, ErrUnsupportedFormat))
+		return fail(sentence(p.Sprintf(msgEncrypted), ErrEncrypted, ErrUnsupportedFormat))
 	}
-	src := &xlsxSource{path: path, kind: "xls", size: size, sst: g.sst, date1904: g.date1904, styles: g.styles(), warn: r.warn}
+	src := &xlsxSource{path: path, kind: "xls", size: size, sst: g.sst, date1904: g.date1904, styles: g.styles(), warn: r.warn, p: p}
 	ok := false
 	defer func() {
 		if !ok {
@@ -55,9 +70,9 @@ func openXLS(path string, f *os.File, size int64, ext string, opts Options) (*Re
 		}
 	}()
 	if len(g.sheets) == 0 {
-		return fail(sentence("has no sheet", ErrNoSheet, ErrEmpty))
+		return fail(sentence(p.Sprintf(msgNoSheet), ErrNoSheet, ErrEmpty))
 	}
-	si, err := chooseSheet(g.sheets, opts.Sheet, r.warn)
+	si, err := chooseSheetIn(p, g.sheets, opts.Sheet, r.warn)
 	if err != nil {
 		return fail(err)
 	}
@@ -70,11 +85,11 @@ func openXLS(path string, f *os.File, size int64, ext string, opts Options) (*Re
 		}
 	}
 	if _, err := stream.Seek(off, io.SeekStart); err != nil {
-		return fail(xlsDamaged(err))
+		return fail(xlsDamaged(p, err))
 	}
 	sheet, err := newBIFFSheet(newBIFFRecords(stream), g.sst, nil)
 	if err != nil {
-		return fail(xlsDamaged(err))
+		return fail(xlsDamaged(p, err))
 	}
 	src.scan = sheet
 	r.src = src
@@ -119,8 +134,8 @@ func workbookStream(ra io.ReaderAt) (f *mscfb.File, kind string, err error) {
 }
 
 // xlsDamaged is the error of an .xls that cannot be read.
-func xlsDamaged(err error) error {
-	return sentence("is damaged: it is an Excel 97-2003 workbook (.xls) that cannot be read ("+err.Error()+"); open it in Excel or WPS and save it as .xlsx (or CSV)", ErrCorrupt, err)
+func xlsDamaged(p *lang.Printer, err error) error {
+	return sentence(p.Sprintf(msgXLSDamaged, err), ErrCorrupt, err)
 }
 
 // safeStream reads the workbook stream, turning a panic of mscfb on a

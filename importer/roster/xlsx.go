@@ -3,7 +3,6 @@ package roster
 import (
 	"archive/zip"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Reading .xlsx, and the traps of PERF-NOTES.md:
@@ -88,10 +88,47 @@ func (b *budget) openPart(f *zip.File) (io.ReadCloser, error) {
 	return budgetReader{rc: rc, b: b}, nil
 }
 
+// What the .xlsx reader says, in English or Chinese.
+var (
+	msgZipBomb = lang.Msg("inflates to more than %s MB, %s times its own size of %s: it is damaged or a zip bomb, not a roster; "+
+		"open it in Excel or WPS and save it again",
+		"解压后超过 %s MB，是它本身大小 %[3]s 的 %[2]s 倍：文件已损坏或是\u201c压缩炸弹\u201d，不是名单；请用 Excel 或 WPS 打开后重新保存")
+	msgNotZipXLSX = lang.Msg("is damaged or truncated (it is not a complete zip archive, as an .xlsx must be): copy it again, or open it in Excel or WPS and save it again",
+		"已损坏或不完整（.xlsx 应是完整的 zip 压缩包，它不是）：请重新复制一份，或用 Excel 或 WPS 打开后重新保存")
+	msgNoWorksheetPart = lang.Msg("sheet %s has no worksheet part: the workbook is damaged", "工作表 %s 没有内容部分：工作簿已损坏")
+	msgStylesTooLarge  = lang.Msg("has a styles part (%s) of %s MB, more than the %s MB a workbook's cell formats take: "+
+		"copy the roster's cells into a new workbook and save that, or save the roster as CSV",
+		"的样式部分（%s）有 %s MB，超过了工作簿单元格格式正常所需的 %s MB：请把名单的单元格复制到新工作簿里保存，或把名单另存为 CSV")
+	msgStylesUnreadable = lang.Msg("the workbook cannot be read: %v in its cell formats (%s); open it in Excel or WPS and save it again",
+		"工作簿读不了：单元格格式（%[2]s）里 %[1]v；请用 Excel 或 WPS 打开后重新保存")
+	msgSheetUnreadable = lang.Msg("sheet %s cannot be read: %v", "工作表 %s 读不了：%v")
+	msgSSTUnreadable   = lang.Msg("the workbook's shared strings (%s) cannot be read: %v; open it in Excel or WPS and save it again",
+		"工作簿的共享字符串（%s）读不了：%v；请用 Excel 或 WPS 打开后重新保存")
+	msgNoSuchSheet   = lang.Msg("--sheet %s: the workbook has no such sheet; its sheets are: %s", "--sheet %s：工作簿里没有这个工作表；工作表有：%s")
+	msgNotWorksheet  = lang.Msg("--sheet %s: it is a %s, not a worksheet; the sheets are: %s", "--sheet %s：它是 %s，不是工作表；工作表有：%s")
+	msgHiddenNamed   = lang.Msg("sheet %s is hidden in Excel; reading it because --sheet names it", "工作表 %s 在 Excel 里是隐藏的；因为 --sheet 指定了它，照样读取")
+	msgNoVisible     = lang.Msg("the workbook has no visible worksheet; name one with --sheet (the sheets are: %s)", "工作簿里没有可见的工作表；请用 --sheet 指定一个（工作表有：%s）")
+	msgSkippedHidden = lang.Msg("skipped hidden sheet %s; reading sheet %s (use --sheet to choose)", "跳过了隐藏的工作表 %s；读取工作表 %s（可用 --sheet 选择）")
+	msgOtherSheets   = lang.Msg("the workbook has other sheets (%s); reading only the first, %s (use --sheet to choose)", "工作簿里还有别的工作表（%s）；只读取第一个：%s（可用 --sheet 选择）")
+	msgNumericColumn = lang.Msg("column %s is stored as numbers in Excel: leading zeros are already lost; format it as Text", "%s在 Excel 里存的是数字：开头的0已经丢了；请把这一列设为“文本”格式")
+	msgNumericCells  = lang.Msg("column %s has cells stored as numbers in Excel: their leading zeros are already lost; format the column as Text", "%s有些单元格在 Excel 里存的是数字：开头的0已经丢了；请把这一列设为“文本”格式")
+	msgNumericID     = lang.Msg("column %s is stored as numbers in Excel: an 18-digit ID number keeps only 15 digits; format it as Text and type the numbers again", "%s在 Excel 里存的是数字：18位身份证号只能留下15位；请把这一列设为“文本”格式，再重新输入号码")
+	msgXMLDamaged    = lang.Msg("the sheet XML is damaged: %v; open the file in Excel or WPS and save it again", "工作表的 XML 已损坏：%v；请用 Excel 或 WPS 打开后重新保存")
+	msgSheetDamaged  = lang.Msg("the sheet is damaged: %v; open the file in Excel or WPS and save it again", "工作表已损坏：%v；请用 Excel 或 WPS 打开后重新保存")
+	msgTruncated     = lang.Msg("%v; copy it again, or open it in Excel or WPS and save it again", "%v；请重新复制一份，或用 Excel 或 WPS 打开后重新保存")
+	msgHiddenRow     = lang.Msg("row %s is hidden in Excel: hidden rows are imported too", "第%s行在 Excel 里是隐藏的：隐藏的行也会导入")
+	msgNoSavedResult = lang.Msg("cell %s holds a formula with no saved result (the workbook was written by a program and never saved by Excel): it reads as empty; open the file in Excel or WPS and save it",
+		"单元格 %s 里是公式，但没有保存计算结果（工作簿是程序生成的，没用 Excel 保存过）：读出来是空的；请用 Excel 或 WPS 打开后保存一次")
+	msgMergedMore = lang.Msg(" and %s more", " 等共 %s 处")
+	msgMerged     = lang.Msg("merged cells %s%s: only the top-left cell of a merged range holds its value, the other cells read as empty; unmerge them and fill the values in",
+		"合并单元格 %s%s：合并区域只有左上角的单元格有值，其余读出来是空的；请取消合并，把值填好")
+	msgNoWorkbookPart = lang.Msg("it is a zip archive but not an Excel workbook (it has no xl/workbook.xml)", "它是 zip 压缩包，但不是 Excel 工作簿（里面没有 xl/workbook.xml）")
+	msgTruncatedXML   = lang.Msg("the sheet XML ends abruptly (the file is truncated)", "工作表的 XML 突然结束了（文件不完整）")
+)
+
 // bombError is the message for a workbook that inflates past its limit.
-func bombError(size, limit int64) error {
-	return sentence(fmt.Sprintf("inflates to more than %d MB, %d times its own size of %s: it is damaged or a zip bomb, not a roster; "+
-		"open it in Excel or WPS and save it again", limit>>20, limit/max(size, 1), byteSize(size)), ErrCorrupt)
+func bombError(p *lang.Printer, size, limit int64) error {
+	return sentence(p.Sprintf(msgZipBomb, itoa(limit>>20), itoa(limit/max(size, 1)), byteSize(size)), ErrCorrupt)
 }
 
 func byteSize(n int64) string {
@@ -106,6 +143,7 @@ func byteSize(n int64) string {
 
 // xlsxSource streams one sheet.
 type xlsxSource struct {
+	p           *lang.Printer // the language of warnings and errors; never changes once read
 	path, sheet string
 	kind        string // "xlsx", or "xls" (biff.go)
 	zr          *zip.ReadCloser
@@ -170,15 +208,16 @@ type xlsxRow struct {
 }
 
 func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
-	r := newReader(path, "xlsx")
+	p := opts.Printer
+	r := newReader(path, "xlsx", p)
 	r.warnings = append(r.warnings, warnings...)
 	fail := func(err error) (*Reader, error) { return nil, &Error{Path: path, Err: err} }
 
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return fail(sentence("is damaged or truncated (it is not a complete zip archive, as an .xlsx must be): copy it again, or open it in Excel or WPS and save it again", ErrCorrupt, err))
+		return fail(sentence(p.Sprintf(msgNotZipXLSX), ErrCorrupt, err))
 	}
-	src := &xlsxSource{path: path, kind: "xlsx", zr: zr, warn: r.warn}
+	src := &xlsxSource{path: path, kind: "xlsx", zr: zr, warn: r.warn, p: p}
 	ok := false
 	defer func() {
 		if !ok {
@@ -191,31 +230,31 @@ func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
 	src.budget = &budget{left: inflateLimit(src.size), limit: inflateLimit(src.size)}
 	ix := newZipIndex(&zr.Reader)
 	info, err := inspectWorkbook(ix)
+	if errors.Is(err, errNoWorkbookPart) {
+		return fail(newMsg(p.Sprintf(msgNoWorkbookPart), ErrCorrupt))
+	}
 	if err != nil {
 		return fail(newMsg(err.Error(), ErrCorrupt))
 	}
 	if len(info.sheets) == 0 {
-		return fail(sentence("has no sheet", ErrNoSheet, ErrEmpty))
+		return fail(sentence(p.Sprintf(msgNoSheet), ErrNoSheet, ErrEmpty))
 	}
-	si, err := chooseSheet(info.sheets, opts.Sheet, r.warn)
+	si, err := chooseSheetIn(p, info.sheets, opts.Sheet, r.warn)
 	if err != nil {
 		return fail(err)
 	}
 	r.sheet, src.sheet, src.date1904 = si.name, si.name, info.date1904
 	if si.part == "" {
-		return fail(newMsg(fmt.Sprintf("sheet %s has no worksheet part: the workbook is damaged", si.name), ErrCorrupt))
+		return fail(newMsg(p.Sprintf(msgNoWorksheetPart, si.name), ErrCorrupt))
 	}
 	if info.stylesPart != "" {
 		if f := ix.get(info.stylesPart); f != nil {
 			if f.UncompressedSize64 > maxStylesSize {
-				return fail(sentence(fmt.Sprintf("has a styles part (%s) of %d MB, more than the %d MB a workbook's cell formats take: "+
-					"copy the roster's cells into a new workbook and save that, or save the roster as CSV",
-					info.stylesPart, f.UncompressedSize64>>20, maxStylesSize>>20), ErrCorrupt))
+				return fail(sentence(p.Sprintf(msgStylesTooLarge, info.stylesPart, itoa(f.UncompressedSize64>>20), itoa(maxStylesSize>>20)), ErrCorrupt))
 			}
 			st, err := readStyles(f)
 			if err != nil {
-				return fail(newMsg("the workbook cannot be read: "+err.Error()+" in its cell formats ("+info.stylesPart+
-					"); open it in Excel or WPS and save it again", ErrCorrupt, err))
+				return fail(newMsg(p.Sprintf(msgStylesUnreadable, err, info.stylesPart), ErrCorrupt, err))
 			}
 			src.styles = st
 		}
@@ -230,9 +269,9 @@ func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
 	rc, err := src.budget.openPart(ix.get(si.part))
 	if err != nil {
 		if errors.Is(err, errInflated) {
-			return fail(bombError(src.size, src.budget.limit))
+			return fail(bombError(p, src.size, src.budget.limit))
 		}
-		return fail(newMsg(fmt.Sprintf("sheet %s cannot be read: %v", si.name, err), ErrCorrupt, err))
+		return fail(newMsg(p.Sprintf(msgSheetUnreadable, si.name, err), ErrCorrupt, err))
 	}
 	src.scan = xmlRows{newSheetScanner(rc, src.sst)}
 	r.src = src
@@ -257,24 +296,28 @@ func (x *xlsxSource) readSharedStrings(f *zip.File) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, errInflated):
-		return bombError(x.size, x.budget.limit)
+		return bombError(x.p, x.size, x.budget.limit)
 	case errors.Is(err, errTooManyStrings):
-		return sentence(fmt.Sprintf("has more than %d shared strings for a file of %s, more than a real workbook of that size holds: "+
-			"it is damaged or hostile, not a roster; open it in Excel or WPS and save it again", maxSharedStrings(x.size), byteSize(x.size)), ErrCorrupt)
+		return sentence(x.p.Sprintf(msgManyShared, itoa(maxSharedStrings(x.size)), byteSize(x.size)), ErrCorrupt)
 	}
-	return newMsg("the workbook's shared strings ("+f.Name+") cannot be read: "+err.Error()+"; open it in Excel or WPS and save it again", ErrCorrupt, err)
+	return newMsg(x.p.Sprintf(msgSSTUnreadable, f.Name, err), ErrCorrupt, err)
 }
 
 // chooseSheet picks --sheet, or the first visible worksheet.
 func chooseSheet(sheets []sheetInfo, want string, warn func(string)) (sheetInfo, error) {
+	return chooseSheetIn(nil, sheets, want, warn)
+}
+
+// chooseSheetIn is chooseSheet worded in p's language.
+func chooseSheetIn(p *lang.Printer, sheets []sheetInfo, want string, warn func(string)) (sheetInfo, error) {
 	names := make([]string, len(sheets))
 	for i, s := range sheets {
 		names[i] = s.name
 		if s.state == "hidden" || s.state == "veryHidden" {
-			names[i] += " (hidden)"
+			names[i] = p.Sprintf(msgHidden, s.name)
 		}
 	}
-	list := strings.Join(names, ", ")
+	list := strings.Join(names, listSep(p))
 	if want != "" {
 		pick := -1
 		for i, s := range sheets {
@@ -292,14 +335,14 @@ func chooseSheet(sheets []sheetInfo, want string, warn func(string)) (sheetInfo,
 			}
 		}
 		if pick < 0 {
-			return sheetInfo{}, newMsg(fmt.Sprintf("--sheet %s: the workbook has no such sheet; its sheets are: %s", want, list), ErrNoSheet)
+			return sheetInfo{}, newMsg(p.Sprintf(msgNoSuchSheet, want, list), ErrNoSheet)
 		}
 		s := sheets[pick]
 		if s.kind != "worksheet" {
-			return sheetInfo{}, newMsg(fmt.Sprintf("--sheet %s: it is a %s, not a worksheet; the sheets are: %s", want, s.kind, list), ErrNoSheet)
+			return sheetInfo{}, newMsg(p.Sprintf(msgNotWorksheet, want, s.kind, list), ErrNoSheet)
 		}
 		if !s.visible() {
-			warn(fmt.Sprintf("sheet %s is hidden in Excel; reading it because --sheet names it", s.name))
+			warn(p.Sprintf(msgHiddenNamed, s.name))
 		}
 		return s, nil
 	}
@@ -317,13 +360,13 @@ func chooseSheet(sheets []sheetInfo, want string, warn func(string)) (sheetInfo,
 		}
 	}
 	if pick < 0 {
-		return sheetInfo{}, newMsg("the workbook has no visible worksheet; name one with --sheet (the sheets are: "+list+")", ErrNoSheet)
+		return sheetInfo{}, newMsg(p.Sprintf(msgNoVisible, list), ErrNoSheet)
 	}
 	if len(hidden) > 0 {
-		warn(fmt.Sprintf("skipped hidden sheet %s; reading sheet %s (use --sheet to choose)", strings.Join(hidden, ", "), sheets[pick].name))
+		warn(p.Sprintf(msgSkippedHidden, strings.Join(hidden, listSep(p)), sheets[pick].name))
 	}
 	if len(others) > 0 {
-		warn(fmt.Sprintf("the workbook has other sheets (%s); reading only the first, %s (use --sheet to choose)", strings.Join(others, ", "), sheets[pick].name))
+		warn(p.Sprintf(msgOtherSheets, strings.Join(others, listSep(p)), sheets[pick].name))
 	}
 	return sheets[pick], nil
 }
@@ -393,12 +436,12 @@ func (x *xlsxSource) sample(r *Reader) {
 		switch c.Field {
 		case validate.Cardno, validate.Password, validate.Extid:
 			if c.Numeric {
-				r.warn(fmt.Sprintf("column %s is stored as numbers in Excel: leading zeros are already lost; format it as Text", c.describe()))
+				r.warn(r.p.Sprintf(msgNumericColumn, c.describeIn(r.p)))
 			} else {
-				r.warn(fmt.Sprintf("column %s has cells stored as numbers in Excel: their leading zeros are already lost; format the column as Text", c.describe()))
+				r.warn(r.p.Sprintf(msgNumericCells, c.describeIn(r.p)))
 			}
 		case validate.IDNumber:
-			r.warn(fmt.Sprintf("column %s is stored as numbers in Excel: an 18-digit ID number keeps only 15 digits; format it as Text and type the numbers again", c.describe()))
+			r.warn(r.p.Sprintf(msgNumericID, c.describeIn(r.p)))
 		}
 	}
 }
@@ -438,14 +481,14 @@ func (x *xlsxSource) scanError(row int, err error) error {
 // fields that never change once the feed runs.
 func (x *xlsxSource) scanErrorOf(path, sheet string, row int, err error) error {
 	if errors.Is(err, errInflated) {
-		return &Error{Path: path, Sheet: sheet, Row: row, Err: bombError(x.size, x.budget.limit)}
+		return &Error{Path: path, Sheet: sheet, Row: row, Err: bombError(x.p, x.size, x.budget.limit)}
 	}
-	msg := "the sheet XML is damaged: " + err.Error() + "; open the file in Excel or WPS and save it again"
+	msg := x.p.Sprintf(msgXMLDamaged, err)
 	if x.kind == "xls" {
-		msg = "the sheet is damaged: " + err.Error() + "; open the file in Excel or WPS and save it again"
+		msg = x.p.Sprintf(msgSheetDamaged, err)
 	}
 	if err.Error() == errTruncated.Error() {
-		msg = err.Error() + "; copy it again, or open it in Excel or WPS and save it again"
+		msg = x.p.Sprintf(msgTruncated, x.p.Sprintf(msgTruncatedXML))
 	}
 	return &Error{Path: path, Sheet: sheet, Row: row, Err: newMsg(msg, ErrCorrupt, err)}
 }
@@ -472,13 +515,13 @@ func (x *xlsxSource) next() (int, []string, error) {
 	x.cur, x.line = row, row.line
 	if !x.hiddenOK && row.hidden && !isBlankRow(row.vals) {
 		x.hiddenOK = true
-		x.warn(fmt.Sprintf("row %d is hidden in Excel: hidden rows are imported too", row.line))
+		x.warn(x.p.Sprintf(msgHiddenRow, strconv.Itoa(row.line)))
 	}
 	if !x.formOK {
 		for i, c := range row.cells {
 			if c.formula && !c.value {
 				x.formOK = true
-				x.warn(fmt.Sprintf("cell %s%d holds a formula with no saved result (the workbook was written by a program and never saved by Excel): it reads as empty; open the file in Excel or WPS and save it", columnLetter(i), row.line))
+				x.warn(x.p.Sprintf(msgNoSavedResult, columnLetter(i)+strconv.Itoa(row.line)))
 				break
 			}
 		}
@@ -747,9 +790,12 @@ func (x *xlsxSource) mergeWarnings() {
 	}
 	more := ""
 	if n > len(shown) {
-		more = fmt.Sprintf(" and %d more", n-len(shown))
+		more = x.p.Sprintf(msgMergedMore, itoa(n-len(shown)))
+		if x.p.Chinese() {
+			more = x.p.Sprintf(msgMergedMore, itoa(n)) // 等共 5 处: the whole count
+		}
 	}
-	x.warn(fmt.Sprintf("merged cells %s%s: only the top-left cell of a merged range holds its value, the other cells read as empty; unmerge them and fill the values in", strings.Join(shown, ", "), more))
+	x.warn(x.p.Sprintf(msgMerged, strings.Join(shown, listSep(x.p)), more))
 }
 
 func (x *xlsxSource) close() error {

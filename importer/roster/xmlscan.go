@@ -134,6 +134,10 @@ type workbookInfo struct {
 	date1904      bool
 }
 
+// errNoWorkbookPart is inspectWorkbook's error for a zip that is no
+// workbook.
+var errNoWorkbookPart = errors.New("it is a zip archive but not an Excel workbook (it has no xl/workbook.xml)")
+
 // inspectWorkbook lists the sheets and the parts that hold them, finds the
 // styles and shared-strings parts, and reads the 1904 flag.
 func inspectWorkbook(ix zipIndex) (info workbookInfo, err error) {
@@ -158,7 +162,7 @@ func inspectParts(ix zipIndex) (sheets []sheetInfo, stylesPart, sstPart string, 
 		wbPart = "xl/workbook.xml"
 	}
 	if ix.get(wbPart) == nil {
-		return nil, "", "", false, errors.New("it is a zip archive but not an Excel workbook (it has no xl/workbook.xml)")
+		return nil, "", "", false, errNoWorkbookPart
 	}
 	b, err := ix.readPart(wbPart, 64<<20)
 	if err != nil {
