@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -9,6 +8,15 @@ import (
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
+)
+
+// Errors of the collector, as people read them (the same words as the
+// command's own).
+var (
+	msgWriteReport  = lang.Msg("write report: %v", "写报告：%v")
+	msgWriteRejects = lang.Msg("write rejects: %v", "写待修正名单：%v")
+	logOutOfOrder   = lang.Msg("rows finished out of sequence", "有些行的结果没有按顺序到达")
 )
 
 // collect is the last stage: it receives finished rows in any order, puts
@@ -46,7 +54,7 @@ func (r *run) collect() *Result {
 			seqs = append(seqs, s)
 		}
 		sort.Slice(seqs, func(a, b int) bool { return seqs[a] < seqs[b] })
-		r.log.Error("rows finished out of sequence", "first", seqs[0], "expected", next)
+		r.log.Error(r.p.Sprintf(logOutOfOrder), "first", seqs[0], "expected", next)
 		for _, s := range seqs {
 			emit(waiting[s])
 		}
@@ -82,11 +90,11 @@ func (r *run) emit(res *Result, j *job) error {
 		r.cfg.OnLine(line)
 	}
 	if err := r.cfg.Report.Write(line); err != nil {
-		return fmt.Errorf("write report: %w", err)
+		return r.p.Errorf(msgWriteReport, err)
 	}
 	if r.cfg.Rejects != nil && (j.status == platform.StatusInvalid || j.status == platform.StatusRejected) {
 		if err := r.cfg.Rejects.Write(report.Reject{Source: ros.Source(), Header: r.header(j.src), Cells: j.row.Cells, Reason: line.Message}); err != nil {
-			return fmt.Errorf("write rejects: %w", err)
+			return r.p.Errorf(msgWriteRejects, err)
 		}
 	}
 	return nil
@@ -139,11 +147,11 @@ func (r *run) line(ros Roster, j *job) *report.Line {
 		// Warnings of a valid row (an ID that contradicts the birthday)
 		// travel with whatever happened to it.
 		if w := validate.Message(j.problems); w != "" {
-			l.Message = joinMessages(l.Message, w)
+			l.Message = joinMessages(r.p, l.Message, w)
 		}
 	}
 	if j.answer.Note != "" {
-		l.Message = joinMessages(l.Message, j.answer.Note)
+		l.Message = joinMessages(r.p, l.Message, j.answer.Note)
 	}
 	return l
 }
@@ -155,12 +163,12 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-func joinMessages(a, b string) string {
+func joinMessages(p *lang.Printer, a, b string) string {
 	switch {
 	case a == "" || a == b:
 		return b
 	case b == "":
 		return a
 	}
-	return a + "; " + b
+	return joinMsg(p, a, b)
 }

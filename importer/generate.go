@@ -3,7 +3,6 @@ package importer
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"golang.org/x/sync/errgroup"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Generator is a platform that generates cards itself and chooses their
@@ -43,6 +43,9 @@ type GenerateConfig struct {
 	// outcome (the user checked the platform); they are marked accepted.
 	AcceptUnresolved bool
 	Report           report.Writer // one line per card, passwords included
+	// Printer is the language of the messages and warnings (nil:
+	// English).
+	Printer *lang.Printer
 }
 
 // GenerateResult is what a generate run did.
@@ -58,6 +61,29 @@ type GenerateResult struct {
 // unknown outcome: they may have created cards.
 var ErrUnresolvedGenerate = errors.New("earlier generate calls have an unknown outcome")
 
+// The words of generate.
+var (
+	msgUnresolvedGenerate = lang.Msg("earlier generate calls have an unknown outcome: %d earlier type-15 call(s) (first: run %s, call %d, %d cards of %s yuan, %s) may have created cards. "+
+		"Check the platform, then run again with --accept-unresolved",
+		"以前有 %d 次卡类型 15 的调用结果不明（第一次：运行 %s，第 %d 次调用，%d 张 %s 元的卡，%s），可能已经生成了卡。请先到平台上核实，再加上 --accept-unresolved 重新运行")
+	msgGenNotSentCards = lang.Msg("not sent: %d cards; the run stopped", "未发送：%d 张卡；运行中止了")
+	msgGenNotSent      = lang.Msg("not sent: the run stopped", "未发送：运行中止了")
+	msgGenCall         = lang.Msg("call %d: %s", "第 %d 次调用：%s")
+	msgGenListed       = lang.Msg("asked for %d cards, the platform listed %d: check the platform", "要了 %d 张卡，平台列出了 %d 张：请到平台上核实")
+	msgGenUnknown      = lang.Msg("%d cards: outcome unknown (%v); never retried, it could create the cards twice: check the platform", "%d 张卡：结果不明（%v）；不会重试，否则可能重复生成：请到平台上核实")
+	msgGenRefused      = lang.Msg("%d cards: %s", "%d 张卡：%s")
+	msgGenNotGenerated = lang.Msg("%d cards not generated: %v", "%d 张卡没有生成：%v")
+)
+
+// saidError is a message in the run's language that wraps a sentinel.
+type saidError struct {
+	msg string
+	is  error
+}
+
+func (e *saidError) Error() string { return e.msg }
+func (e *saidError) Unwrap() error { return e.is }
+
 // Generate runs the generate protocol (SPEC §4, type 15): refuse to start
 // while an earlier call's outcome is unknown (unless accepted), split the
 // count into calls of at most BatchSize, journal each call as sending
@@ -67,18 +93,19 @@ var ErrUnresolvedGenerate = errors.New("earlier generate calls have an unknown o
 // valid either way.
 func Generate(ctx context.Context, cfg GenerateConfig) (*GenerateResult, error) {
 	res := &GenerateResult{Outcome: Outcome{Counts: map[platform.Status]int{}}}
+	p := cfg.Printer
 	unresolved, err := cfg.Journal.UnresolvedGenerates(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
+		return nil, p.Errorf(msgJournalErr, err)
 	}
 	if len(unresolved) > 0 {
 		if !cfg.AcceptUnresolved {
 			u := unresolved[0]
-			return nil, fmt.Errorf("%w: %d earlier type-15 call(s) (first: run %s, call %d, %d cards of %s yuan, %s) may have created cards. Check the platform, then run again with --accept-unresolved",
-				ErrUnresolvedGenerate, len(unresolved), u.Run, u.Batch, u.Count, u.Balance, u.Created)
+			return nil, &saidError{is: ErrUnresolvedGenerate, msg: p.Sprintf(msgUnresolvedGenerate,
+				len(unresolved), u.Run, u.Batch, u.Count, u.Balance, u.Created)}
 		}
 		if err := cfg.Journal.ResolveGenerates(ctx); err != nil {
-			return nil, fmt.Errorf("journal: %w", err)
+			return nil, p.Errorf(msgJournalErr, err)
 		}
 		res.Accepted = len(unresolved)
 	}
@@ -91,19 +118,19 @@ func Generate(ctx context.Context, cfg GenerateConfig) (*GenerateResult, error) 
 	g.SetLimit(max(cfg.Concurrency, 1))
 	for i, n := range calls {
 		if ctx.Err() != nil || gctx.Err() != nil {
-			results[i] = []report.Generated{{Batch: i + 1, Status: platform.StatusPending, Message: fmt.Sprintf("not sent: %d cards; the run stopped", n)}}
+			results[i] = []report.Generated{{Batch: i + 1, Status: platform.StatusPending, Message: p.Sprintf(msgGenNotSentCards, n)}}
 			continue
 		}
 		g.Go(func() error {
 			batch := int64(i + 1)
 			if err := cfg.Journal.BeginGenerate(gctx, batch, n, cfg.Balance.String()); err != nil {
-				return fmt.Errorf("journal: %w", err)
+				return p.Errorf(msgJournalErr, err)
 			}
 			cards, err := cfg.Generator.GenerateCards(gctx, n, cfg.Balance)
-			lines, status, fatal := generatedLines(int(batch), n, cards, err)
+			lines, status, fatal := generatedLines(p, int(batch), n, cards, err)
 			results[i] = lines
 			if e2 := cfg.Journal.EndGenerate(gctx, batch, status, len(cards), errText(err)); e2 != nil {
-				return fmt.Errorf("journal: %w", e2)
+				return p.Errorf(msgJournalErr, e2)
 			}
 			return fatal
 		})
@@ -113,14 +140,14 @@ func Generate(ctx context.Context, cfg GenerateConfig) (*GenerateResult, error) 
 
 	for i, lines := range results {
 		if lines == nil {
-			lines = []report.Generated{{Batch: i + 1, Status: platform.StatusPending, Message: "not sent: the run stopped"}}
+			lines = []report.Generated{{Batch: i + 1, Status: platform.StatusPending, Message: p.Sprintf(msgGenNotSent)}}
 		}
 		for _, l := range lines {
 			if err := cfg.Report.WriteGenerated(&l); err != nil {
-				return res, fmt.Errorf("write report: %w", err)
+				return res, p.Errorf(msgWriteReport, err)
 			}
 			if l.Cardno == "" {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("call %d: %s", l.Batch, l.Message))
+				res.Warnings = append(res.Warnings, p.Sprintf(msgGenCall, l.Batch, l.Message))
 				continue
 			}
 			res.Cards++
@@ -145,9 +172,10 @@ func splitCount(n, size int) []int {
 	return calls
 }
 
-// generatedLines turns one call's result into report lines and the
-// journal status of the call. A fatal error (credentials) is returned.
-func generatedLines(batch, n int, cards []platform.Answer, err error) ([]report.Generated, string, error) {
+// generatedLines turns one call's result into report lines, worded in
+// p's language, and the journal status of the call. A fatal error
+// (credentials) is returned.
+func generatedLines(p *lang.Printer, batch, n int, cards []platform.Answer, err error) ([]report.Generated, string, error) {
 	var rej *platform.Rejection
 	switch {
 	case err == nil:
@@ -160,20 +188,20 @@ func generatedLines(batch, n int, cards []platform.Answer, err error) ([]report.
 		}
 		if len(cards) != n {
 			lines = append(lines, report.Generated{Batch: batch, Status: platform.StatusUnknown,
-				Message: fmt.Sprintf("asked for %d cards, the platform listed %d: check the platform", n, len(cards))})
+				Message: p.Sprintf(msgGenListed, n, len(cards))})
 		}
 		return lines, journal.StatusIssued, nil
 	case errors.Is(err, platform.ErrUnknownOutcome):
 		return []report.Generated{{Batch: batch, Status: platform.StatusUnknown,
-			Message: fmt.Sprintf("%d cards: outcome unknown (%v); never retried, it could create the cards twice: check the platform", n, err)}}, "unknown", nil
+			Message: p.Sprintf(msgGenUnknown, n, err)}}, "unknown", nil
 	case errors.As(err, &rej):
-		return []report.Generated{{Batch: batch, Status: platform.StatusRejected, Message: fmt.Sprintf("%d cards: %s", n, rej.Info)}}, "refused", nil
+		return []report.Generated{{Batch: batch, Status: platform.StatusRejected, Message: p.Sprintf(msgGenRefused, n, rej.Info)}}, "refused", nil
 	case errors.Is(err, platform.ErrAuth):
-		return []report.Generated{{Batch: batch, Status: platform.StatusPending, Message: fmt.Sprintf("%d cards not generated: %v", n, err)}}, "refused", err
+		return []report.Generated{{Batch: batch, Status: platform.StatusPending, Message: p.Sprintf(msgGenNotGenerated, n, err)}}, "refused", err
 	default:
 		// Transient failures that never reached the platform, retried to
 		// the end, or an interrupt before sending: nothing was created.
-		return []report.Generated{{Batch: batch, Status: platform.StatusPending, Message: fmt.Sprintf("%d cards not generated: %v", n, err)}}, "not sent", err
+		return []report.Generated{{Batch: batch, Status: platform.StatusPending, Message: p.Sprintf(msgGenNotGenerated, n, err)}}, "not sent", err
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Platform is a card platform as the importer uses it. mb.Client and the
@@ -82,6 +83,11 @@ type Config struct {
 	// OnLine, if set, sees every report line as it is written (progress).
 	OnLine func(*report.Line)
 	Log    *slog.Logger
+	// Printer is the language of what people read of the run (SPEC §11):
+	// the rows' messages, the warnings, the log's messages (its keys stay).
+	// Nil is English. Validation speaks it too unless Validate.Printer
+	// says otherwise.
+	Printer *lang.Printer
 }
 
 // Outcome is how a run ended, from which its exit code follows.

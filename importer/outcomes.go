@@ -3,14 +3,40 @@ package importer
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cardimport/cardimport/importer/journal"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
+)
+
+// The words of the outcomes: row messages, fatal errors, log messages.
+var (
+	msgRechargeNoAnswer = lang.Msg("opened; the recharge of %s yuan got no answer and the platform may still apply it: "+
+		"the next run checks the card's recharge history before anything is sent again",
+		"卡已开；充值 %s 元没有收到回复，平台可能稍后仍会入账：下次运行会先查这张卡的充值记录，再决定是否重发")
+	msgFlowUnfinished = lang.Msg("opened, but the run stopped before the card's flow was finished; the next run finishes it",
+		"卡已开，但运行在这张卡的各步完成前中止了；下次运行会接着完成")
+	msgSentUnverified = lang.Msg("sent, but no usable answer came back and the run stopped before it could be verified; the next run verifies it",
+		"已发送，但没有收到可用的回复，运行又在核实前中止了；下次运行会核实")
+	msgBecause           = lang.Msg("%s: %v", "%s：%v")
+	msgAnswerLeftOut     = lang.Msg("the platform's answer left it out", "平台的回复里没有这张卡")
+	msgNoUsableAnswer    = lang.Msg("no usable answer came back", "没有收到可用的回复")
+	msgThrottledFatal    = lang.Msg("the platform kept refusing requests as too frequent, retries exhausted (lower --rate): %v", "平台一直以请求太频繁为由拒绝，重试次数已用完（请调低 --rate）：%v")
+	msgUnreachableFatal  = lang.Msg("platform unreachable after retries: %v", "重试多次后仍连不上平台：%v")
+	msgSaysExists        = lang.Msg("the platform says it already exists", "平台说这张卡已经存在")
+	msgHolderIncomplete  = lang.Msg("%s: the platform has this card for this holder, but %s; this journal did not open it, so cardimport does not complete it: complete it on the platform, or check who opened it", "%s：平台上有这位持卡人的这张卡，但%s；这张卡不是按本发卡记录开的，所以 cardimport 不会替它补全：请到平台上补全，或查一下是谁开的卡")
+	msgAdopted           = lang.Msg("already on the platform for this holder: adopted with the platform's ids (%s)", "平台上已有这位持卡人的这张卡：已采用平台的编号（%s）")
+	msgCompareFailed     = lang.Msg("%s; comparing its holder with the row failed: %v", "%s；核对持卡人是否与这一行相符时出错：%v")
+	msgConfirmedVerified = lang.Msg("confirmed by verification (%s)", "已核实确认（%s）")
+	msgVerifyFailed      = lang.Msg("%s, and verifying it failed: %v; the next run verifies it again", "%s，核实时又出错了：%v；下次运行会再核实")
+	msgNotIssuedAttempts = lang.Msg("not issued: %d attempts got no usable answer; run the same command again to retry", "未发卡：%d 次尝试都没有收到可用的回复；再运行一次同样的命令即可重试")
+	msgNoOutcome         = lang.Msg("internal error: the card was left without an outcome", "内部错误：这张卡没有得到结果")
+	logParked            = lang.Msg("a write got no answer; waiting until the platform's records are conclusive before checking it", "有一次写入没有收到回复；等平台的记录确定后再核对")
+	logLeftOut           = lang.Msg("platform answer left cards out; verifying them", "平台的回复漏了一些卡；正在核对")
+	logUnknownBatch      = lang.Msg("outcome unknown; verifying the batch before anything is resent", "结果不明；重发之前先核对这一批")
 )
 
 // outcomes decides the fate of one batch's cards: it issues, bisects,
@@ -31,7 +57,7 @@ type parkedJob struct {
 }
 
 func (o *outcomes) park(j *job, until time.Time, why string, round int) {
-	o.run.lim.Warn("a write got no answer; waiting until the platform's records are conclusive before checking it", "card", j.card.Cardno, "until", until.Format(time.TimeOnly))
+	o.run.lim.Warn(o.run.p.Sprintf(logParked), "card", j.card.Cardno, "until", until.Format(time.TimeOnly))
 	o.parked = append(o.parked, parkedJob{job: j, until: until, why: why, round: round})
 }
 
@@ -62,20 +88,21 @@ func (o *outcomes) progress(ctx context.Context, c *platform.Card, a platform.An
 // abandon settles cards the run can no longer send: a card a request may
 // have issued is unknown (the next run verifies it), any other is pending.
 func (o *outcomes) abandon(jobs []*job, cause error) {
+	p := o.run.p
 	for _, j := range jobs {
 		if j.card.Done.Has(platform.StepRechargeSent) && !j.card.Done.Has(platform.StepRecharge) {
 			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done},
-				"opened; the recharge of "+j.card.Balance.String()+" yuan got no answer and the platform may still apply it: the next run checks the card's recharge history before anything is sent again")
+				p.Sprintf(msgRechargeNoAnswer, j.card.Balance.String()))
 			continue
 		}
 		if j.card.Done != 0 && !j.card.Done.Has(platform.StepConfirm) {
-			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done}, "opened, but the run stopped before the card's flow was finished; the next run finishes it")
+			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done}, p.Sprintf(msgFlowUnfinished))
 			continue
 		}
 		if j.card.Suspect {
-			msg := "sent, but no usable answer came back and the run stopped before it could be verified; the next run verifies it"
+			msg := p.Sprintf(msgSentUnverified)
 			if cause != nil {
-				msg += ": " + cause.Error()
+				msg = p.Sprintf(msgBecause, msg, cause)
 			}
 			o.set(j, platform.StatusUnknown, platform.Answer{}, msg)
 			continue
@@ -94,6 +121,7 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 		o.abandon(jobs, nil)
 		return
 	}
+	p := r.p
 	answers, err := r.cfg.Platform.Issue(ctx, cardsOf(jobs), o.progress)
 	var rej *platform.Rejection
 	var settle *platform.SettleError
@@ -108,19 +136,19 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 			}
 		}
 		if len(missing) > 0 {
-			r.lim.Warn("platform answer left cards out; verifying them", "batch", o.batch, "cards", len(missing))
+			r.lim.Warn(p.Sprintf(logLeftOut), "batch", o.batch, "cards", len(missing))
 			for _, j := range missing {
 				j.card.Suspect = true
 			}
 		}
-		o.resend(ctx, o.verify(ctx, missing, "the platform's answer left it out", round), round)
+		o.resend(ctx, o.verify(ctx, missing, p.Sprintf(msgAnswerLeftOut), round), round)
 	case errors.As(err, &settle):
 		for _, j := range jobs {
-			o.park(j, settle.Until, "no usable answer came back", round)
+			o.park(j, settle.Until, p.Sprintf(msgNoUsableAnswer), round)
 		}
 	case errors.Is(err, platform.ErrUnknownOutcome):
-		r.lim.Warn("outcome unknown; verifying the batch before anything is resent", "batch", o.batch, "cards", len(jobs), "err", err)
-		o.resend(ctx, o.verify(ctx, jobs, "no usable answer came back", round), round)
+		r.lim.Warn(p.Sprintf(logUnknownBatch), "batch", o.batch, "cards", len(jobs), "err", err)
+		o.resend(ctx, o.verify(ctx, jobs, p.Sprintf(msgNoUsableAnswer), round), round)
 	case errors.As(err, &rej):
 		if len(jobs) == 1 {
 			o.refused(ctx, jobs[0], rej, round)
@@ -146,9 +174,9 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 			var t *platform.TransientError
 			switch {
 			case errors.As(err, &t) && t.Throttled:
-				r.fatal(fmt.Errorf("the platform kept refusing requests as too frequent, retries exhausted (lower --rate): %w", err))
+				r.fatal(p.Errorf(msgThrottledFatal, err))
 			case errors.As(err, &t):
-				r.fatal(fmt.Errorf("platform unreachable after retries: %w", err))
+				r.fatal(p.Errorf(msgUnreachableFatal, err))
 			default:
 				r.fatal(err)
 			}
@@ -176,7 +204,7 @@ func (o *outcomes) refused(ctx context.Context, j *job, rej *platform.Rejection,
 	switch {
 	case rej.Exists && (j.card.Suspect || j.card.Done.Has(platform.StepOpen)):
 		// Our own earlier attempt may be what exists: ask.
-		if again := o.verify(ctx, []*job{j}, "the platform says it already exists", round); len(again) > 0 {
+		if again := o.verify(ctx, []*job{j}, o.run.p.Sprintf(msgSaysExists), round); len(again) > 0 {
 			o.set(j, platform.StatusExists, platform.Answer{}, rej.Info)
 		}
 	case rej.Exists:
@@ -194,24 +222,24 @@ func (o *outcomes) refused(ctx context.Context, j *job, rej *platform.Rejection,
 // platform's refusal.
 func (o *outcomes) adopt(ctx context.Context, j *job, said string) {
 	r := o.run
+	p := r.p
 	a, err := r.cfg.Platform.Verify(ctx, &j.card)
 	switch {
 	case err == nil && a.Conflict != "":
-		o.set(j, platform.StatusExists, platform.Answer{}, said+": "+a.Conflict)
+		o.set(j, platform.StatusExists, platform.Answer{}, p.Sprintf(msgBecause, said, a.Conflict))
 	case err == nil && a.Unconfirmed != "":
-		o.set(j, platform.StatusExists, platform.Answer{}, said+": "+a.Unconfirmed)
+		o.set(j, platform.StatusExists, platform.Answer{}, p.Sprintf(msgBecause, said, a.Unconfirmed))
 	case err == nil && (a.Partial || a.Missing != ""):
-		o.set(j, platform.StatusExists, platform.Answer{}, said+": the platform has this card for this holder, but "+a.Missing+
-			"; this journal did not open it, so cardimport does not complete it: complete it on the platform, or check who opened it")
+		o.set(j, platform.StatusExists, platform.Answer{}, p.Sprintf(msgHolderIncomplete, said, a.Missing))
 	case err == nil:
-		o.set(j, platform.StatusIssued, a, "already on the platform for this holder: adopted with the platform's ids ("+said+")")
+		o.set(j, platform.StatusIssued, a, p.Sprintf(msgAdopted, said))
 	case errors.Is(err, platform.ErrNotFound):
 		o.set(j, platform.StatusExists, platform.Answer{}, said)
 	case errors.Is(err, platform.ErrAuth):
 		r.fatal(err)
 		o.set(j, platform.StatusExists, platform.Answer{}, said)
 	default:
-		o.set(j, platform.StatusExists, platform.Answer{}, said+"; comparing its holder with the row failed: "+err.Error())
+		o.set(j, platform.StatusExists, platform.Answer{}, p.Sprintf(msgCompareFailed, said, err))
 	}
 }
 
@@ -235,7 +263,7 @@ func (o *outcomes) verify(ctx context.Context, jobs []*job, why string, round in
 			j.card.Done |= a.Steps
 			notFound = append(notFound, j)
 		case err == nil:
-			o.set(j, platform.StatusIssued, a, joinMsg("confirmed by verification ("+why+")", a.Missing))
+			o.set(j, platform.StatusIssued, a, joinMsg(r.p, r.p.Sprintf(msgConfirmedVerified, why), a.Missing))
 		case errors.Is(err, platform.ErrNotFound):
 			notFound = append(notFound, j)
 		case errors.As(err, &settle):
@@ -244,15 +272,20 @@ func (o *outcomes) verify(ctx context.Context, jobs []*job, why string, round in
 			r.fatal(err)
 			o.abandon([]*job{j}, err)
 		default:
-			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done}, why+", and verifying it failed: "+err.Error()+"; the next run verifies it again")
+			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done}, r.p.Sprintf(msgVerifyFailed, why, err))
 		}
 	}
 	return notFound
 }
 
-func joinMsg(a, b string) string {
+// joinMsg joins two parts of a row's message: "a; b", or "a；b" in
+// Chinese.
+func joinMsg(p *lang.Printer, a, b string) string {
 	if b == "" {
 		return a
+	}
+	if p.Chinese() {
+		return a + "；" + b
 	}
 	return a + "; " + b
 }
@@ -264,7 +297,7 @@ func (o *outcomes) resend(ctx context.Context, jobs []*job, round int) {
 	}
 	if round >= o.run.cfg.MaxResends {
 		for _, j := range jobs {
-			o.set(j, platform.StatusPending, platform.Answer{}, "not issued: "+strconv.Itoa(j.card.Attempts)+" attempts got no usable answer; run the same command again to retry")
+			o.set(j, platform.StatusPending, platform.Answer{}, o.run.p.Sprintf(msgNotIssuedAttempts, j.card.Attempts))
 		}
 		return
 	}
@@ -277,7 +310,7 @@ func (o *outcomes) record(ctx context.Context, jobs []*job) {
 	for _, j := range jobs {
 		if !o.final[j] {
 			// Every path settles every card; this is the safety net.
-			o.set(j, platform.StatusUnknown, platform.Answer{}, "internal error: the card was left without an outcome")
+			o.set(j, platform.StatusUnknown, platform.Answer{}, r.p.Sprintf(msgNoOutcome))
 		}
 	}
 	if r.cfg.Journal != nil {
@@ -290,7 +323,7 @@ func (o *outcomes) record(ctx context.Context, jobs []*job) {
 				Source: r.cfg.Rosters[j.src].Source(), Row: j.row.Line})
 		}
 		if err := r.cfg.Journal.Record(context.WithoutCancel(ctx), recs); err != nil {
-			r.fatal(fmt.Errorf("journal: %w", err))
+			r.fatal(r.p.Errorf(msgJournalErr, err))
 		}
 	}
 	for _, j := range jobs {

@@ -3,9 +3,9 @@ package importer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +14,7 @@ import (
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/roster"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // job is one roster row on its way through the run.
@@ -43,6 +44,7 @@ type rawFields struct {
 // run is the state of one Run.
 type run struct {
 	cfg Config
+	p   *lang.Printer // the language of the messages
 	log *slog.Logger
 	lim *logLimiter
 
@@ -87,12 +89,16 @@ type run struct {
 // the run's fatal error, if any; the Result is valid either way.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	cfg.setDefaults()
+	if cfg.Validate.Printer == nil {
+		cfg.Validate.Printer = cfg.Printer
+	}
 	v, err := validate.New(cfg.Validate)
 	if err != nil {
 		return nil, err
 	}
 	r := &run{
 		cfg:     cfg,
+		p:       cfg.Printer,
 		log:     cfg.Log,
 		lim:     newLogLimiter(cfg.Log),
 		results: make(chan *job, cfg.window()),
@@ -184,7 +190,7 @@ func (r *run) fatal(err error) {
 	defer r.mu.Unlock()
 	if r.fatalErr == nil {
 		r.fatalErr = err
-		r.log.Error("stopping the run", "err", err)
+		r.log.Error(r.p.Sprintf(logStopping), "err", err)
 	}
 	r.stopDispatch.Store(true)
 	r.stopParked()
@@ -210,7 +216,7 @@ func (r *run) addBad(final bool) {
 func (r *run) checkBudget(bad int64, final bool) {
 	if r.cfg.Budget.Exceeded(int(bad), int(r.seen.Load()), final) && !r.budgetHit.Swap(true) {
 		r.stopDispatch.Store(true)
-		r.log.Warn("error budget exhausted: no more rows are sent", "max-errors", r.cfg.Budget.String(), "bad", bad, "read", r.seen.Load())
+		r.log.Warn(r.p.Sprintf(logBudget), "max-errors", r.cfg.Budget.String(), "bad", bad, "read", r.seen.Load())
 	}
 }
 
@@ -324,21 +330,40 @@ func (r *run) noteUnread(ros Roster, seq int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.unread == "" {
-		r.unread = fmt.Sprintf("reading stopped in %s after %d rows: later rows were not read", ros.Source(), seq)
+		r.unread = r.p.Sprintf(msgUnread, ros.Source(), strconv.FormatInt(seq, 10))
 	}
 }
+
+// The words of the run: row messages, the unread note, log messages.
+var (
+	msgNotSentStopped     = lang.Msg("not sent: the run stopped (%v); run the same command again to continue", "未发送：运行中止了（%v）；再运行一次同样的命令即可继续")
+	msgNotSentInterrupted = lang.Msg("not sent: the run was interrupted; run the same command again to continue", "未发送：运行被中断了；再运行一次同样的命令即可继续")
+	msgNotSentBudget      = lang.Msg("not sent: the error budget (--max-errors %s) was used up", "未发送：出错的行数已达上限（--max-errors %s）")
+	msgNotSent            = lang.Msg("not sent", "未发送")
+	msgUnread             = lang.Msg("reading stopped in %s after %s rows: later rows were not read", "%s 读了%s行后停止读取：后面的行没有读")
+	msgIssuedEarlier      = lang.Msg("issued by an earlier run", "之前的运行已发过这张卡")
+	msgSaidOnRun          = lang.Msg("%s (said on run %s)", "%s（运行 %s 时平台的回复）")
+	msgSentNoAnswer       = lang.Msg("an earlier run sent it without an answer", "之前的运行发送过，但没有收到回复")
+	msgCannotCheck        = lang.Msg("this platform cannot be asked which cards exist", "这个平台无法查询哪些卡已经存在")
+	msgNotCheckedStopped  = lang.Msg("not checked on the platform: the run stopped", "没有到平台上核对：运行中止了")
+	msgNotChecked         = lang.Msg("not checked on the platform: %v", "没有到平台上核对：%v")
+	msgCouldNotCheck      = lang.Msg("could not check the platform: %v", "无法到平台上核对：%v")
+	msgJournalErr         = lang.Msg("journal: %v", "发卡记录：%v")
+	logStopping           = lang.Msg("stopping the run", "停止运行")
+	logBudget             = lang.Msg("error budget exhausted: no more rows are sent", "出错的行数已达上限（--max-errors）：不再发送后面的行")
+)
 
 // notSentReason words why a valid row was not sent.
 func (r *run) notSentReason() string {
 	switch {
 	case r.stopped() != nil:
-		return "not sent: the run stopped (" + r.stopped().Error() + "); run the same command again to continue"
+		return r.p.Sprintf(msgNotSentStopped, r.stopped())
 	case r.interrupted.Load():
-		return "not sent: the run was interrupted; run the same command again to continue"
+		return r.p.Sprintf(msgNotSentInterrupted)
 	case r.budgetHit.Load():
-		return "not sent: the error budget (--max-errors " + r.cfg.Budget.String() + ") was used up"
+		return r.p.Sprintf(msgNotSentBudget, r.cfg.Budget.String())
 	}
-	return "not sent"
+	return r.p.Sprintf(msgNotSent)
 }
 
 // finish gives a job its final status and hands it to the collector.
@@ -373,7 +398,7 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 	if r.cfg.Journal != nil {
 		priors, err := r.cfg.Journal.Claim(ctx, out.batch, cardsOf(jobs))
 		if err != nil {
-			r.fatal(fmt.Errorf("journal: %w", err))
+			r.fatal(r.p.Errorf(msgJournalErr, err))
 			out.abandon(jobs, nil)
 			return
 		}
@@ -388,9 +413,9 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 			case p.Holder != nil:
 				// Another holder's card: tell who, touch nothing.
 				j.foreign = true
-				out.set(j, platform.StatusExists, platform.Answer{}, p.Holder.String(nil))
+				out.set(j, platform.StatusExists, platform.Answer{}, p.Holder.String(r.p))
 			case p.Issued:
-				out.set(j, platform.StatusSkipped, p.Answer, "issued by an earlier run")
+				out.set(j, platform.StatusSkipped, p.Answer, r.p.Sprintf(msgIssuedEarlier))
 			case p.InDoubt:
 				j.card.Suspect = true
 				doubt = append(doubt, j)
@@ -398,7 +423,7 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 				// The platform said "exists" on an earlier run: look again
 				// rather than send again (the card may have been completed
 				// by hand since, and may be adopted now).
-				j.msg = p.Message + " (said on run " + p.Run + ")"
+				j.msg = r.p.Sprintf(msgSaidOnRun, p.Message, p.Run)
 				known = append(known, j)
 			default:
 				todo = append(todo, j)
@@ -407,7 +432,7 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 		for _, j := range known {
 			out.adopt(ctx, j, j.msg)
 		}
-		todo = append(todo, out.verify(ctx, doubt, "an earlier run sent it without an answer", 0)...)
+		todo = append(todo, out.verify(ctx, doubt, r.p.Sprintf(msgSentNoAnswer), 0)...)
 	}
 	out.issue(ctx, todo, 0)
 	if len(out.parked) > 0 {
@@ -456,20 +481,20 @@ func (r *run) lookUp(ctx context.Context, jobs []*job, out *outcomes) {
 	checker, ok := r.cfg.Platform.(Checker)
 	for _, j := range jobs {
 		if !ok {
-			out.set(j, platform.StatusUnknown, platform.Answer{}, "this platform cannot be asked which cards exist")
+			out.set(j, platform.StatusUnknown, platform.Answer{}, r.p.Sprintf(msgCannotCheck))
 			continue
 		}
 		if r.interrupted.Load() || r.stopped() != nil {
-			out.set(j, platform.StatusValid, platform.Answer{}, "not checked on the platform: the run stopped")
+			out.set(j, platform.StatusValid, platform.Answer{}, r.p.Sprintf(msgNotCheckedStopped))
 			continue
 		}
 		what, err := checker.Existing(ctx, &j.card)
 		switch {
 		case errors.Is(err, platform.ErrAuth):
 			r.fatal(err)
-			out.set(j, platform.StatusValid, platform.Answer{}, "not checked on the platform: "+err.Error())
+			out.set(j, platform.StatusValid, platform.Answer{}, r.p.Sprintf(msgNotChecked, err))
 		case err != nil:
-			out.set(j, platform.StatusUnknown, platform.Answer{}, "could not check the platform: "+err.Error())
+			out.set(j, platform.StatusUnknown, platform.Answer{}, r.p.Sprintf(msgCouldNotCheck, err))
 		case what != "":
 			out.set(j, platform.StatusExists, platform.Answer{}, what)
 		default:

@@ -17,6 +17,7 @@ import (
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/retry"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Config configures a Client. Endpoint, GPID, MSID, APIKey and AppSecret
@@ -36,6 +37,10 @@ type Config struct {
 
 	Now   func() time.Time // default time.Now; timestamps are local time
 	Nonce func() string    // default 16 random hex digits
+
+	// Printer is the language of the client's own words (nil: English);
+	// the platform's info is quoted as it came.
+	Printer *lang.Printer
 }
 
 // Client talks to the 果盘 platform.
@@ -203,6 +208,47 @@ func answerOf(it *RespItem) platform.Answer {
 	}
 }
 
+// The client's words for people: what a lookup found, refused credentials.
+var (
+	msgExtidElsewhere = lang.Msg("in-card code %s belongs to card %s on the platform", "卡内编码 %s 在平台上属于卡 %s")
+	msgDiffName       = lang.Msg("name %s", "姓名 %s")
+	msgDiffPhone      = lang.Msg("phone %s", "手机号 %s")
+	msgOtherMember    = lang.Msg("card %s on the platform is another member's (%s)", "平台上的卡 %s 是另一位会员的（%s）")
+	msgUnconfirmed    = lang.Msg("mb_check does not say whose card it is (no name or phone in its answer): check it on the platform",
+		"mb_check 没有说这张卡是谁的（回复里没有姓名或手机号）：请到平台上核实")
+	msgBalanceDiffers = lang.Msg("the platform's balance is %s, the roster's %s", "平台上的余额是 %s，名单上是 %s")
+	msgExtidWhat      = lang.Msg("in-card code %s", "卡内编码 %s")
+	msgOnPlatform     = lang.Msg("%s is already on the platform (card %s, mbno %s)", "%s 已在平台上（卡号 %s，会员号 %s）")
+	msgAuthClock      = lang.Msg("platform refused the credentials: %s (the platform refuses clocks more than 60 minutes apart: check this computer's date, time and time zone)",
+		"平台拒绝了凭据：%s（平台不接受相差60分钟以上的时钟：请检查这台电脑的日期、时间和时区）")
+	msgAuth = lang.Msg("platform refused the credentials: %s", "平台拒绝了凭据：%s")
+)
+
+// saidError is the client's words in its language, wrapping a sentinel.
+type saidError struct {
+	msg string
+	is  error
+}
+
+func (e *saidError) Error() string { return e.msg }
+func (e *saidError) Unwrap() error { return e.is }
+
+// listSep joins the items of a list: ", " or "、"; parts of a message:
+// "; " or "；".
+func (c *Client) listSep() string {
+	if c.cfg.Printer.Chinese() {
+		return "、"
+	}
+	return ", "
+}
+
+func (c *Client) partSep() string {
+	if c.cfg.Printer.Chinese() {
+		return "；"
+	}
+	return "; "
+}
+
 // Verify asks mb_check whether the card's in-card code exists (SPEC §5).
 // It returns platform.ErrNotFound when it does not, a Conflict when the
 // code belongs to another card number or the platform names another
@@ -213,27 +259,28 @@ func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answ
 	if err != nil {
 		return a, err
 	}
+	p := c.cfg.Printer
 	if a.Cardno != "" && a.Cardno != card.Cardno {
-		a.Conflict = fmt.Sprintf("in-card code %s belongs to card %s on the platform", card.Extid, a.Cardno)
+		a.Conflict = p.Sprintf(msgExtidElsewhere, card.Extid, a.Cardno)
 		return a, nil
 	}
 	var differs []string
 	if a.Name != "" && a.Name != card.Name {
-		differs = append(differs, "name "+a.Name)
+		differs = append(differs, p.Sprintf(msgDiffName, a.Name))
 	}
 	if a.Phone != "" && a.Phone != card.Phone {
-		differs = append(differs, "phone "+validate.MaskPhone(a.Phone))
+		differs = append(differs, p.Sprintf(msgDiffPhone, validate.MaskPhone(a.Phone)))
 	}
 	if len(differs) > 0 {
-		a.Conflict = fmt.Sprintf("card %s on the platform is another member's (%s)", card.Cardno, strings.Join(differs, ", "))
+		a.Conflict = p.Sprintf(msgOtherMember, card.Cardno, strings.Join(differs, c.listSep()))
 		return a, nil
 	}
 	if a.Name == "" || a.Phone == "" {
-		a.Unconfirmed = "mb_check does not say whose card it is (no name or phone in its answer): check it on the platform"
+		a.Unconfirmed = p.Sprintf(msgUnconfirmed)
 	}
 	if card.HasBalance {
 		if got, ok, err := validate.ParseAmount(a.Balance); err == nil && ok && got != card.Balance {
-			a.Missing = fmt.Sprintf("the platform's balance is %s, the roster's %s", got, card.Balance)
+			a.Missing = p.Sprintf(msgBalanceDiffers, got.String(), card.Balance.String())
 		}
 	}
 	return a, nil
@@ -243,9 +290,10 @@ func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answ
 // phone is already on the platform (mb_check has no card-number key).
 func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, error) {
 	var found []string
+	p := c.cfg.Printer
 	for _, k := range []struct{ key, value, what string }{
-		{"extid", card.Extid, "in-card code " + card.Extid},
-		{"phone", card.Phone, "phone " + validate.MaskPhone(card.Phone)},
+		{"extid", card.Extid, p.Sprintf(msgExtidWhat, card.Extid)},
+		{"phone", card.Phone, p.Sprintf(msgDiffPhone, validate.MaskPhone(card.Phone))},
 	} {
 		if k.value == "" {
 			continue
@@ -257,9 +305,9 @@ func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, err
 		if err != nil {
 			return "", err
 		}
-		found = append(found, fmt.Sprintf("%s is already on the platform (card %s, mbno %s)", k.what, a.Cardno, a.Mbno))
+		found = append(found, p.Sprintf(msgOnPlatform, k.what, a.Cardno, a.Mbno))
 	}
-	return strings.Join(found, "; "), nil
+	return strings.Join(found, c.partSep()), nil
 }
 
 // Check runs mb_check with one key: extid, id, mbno or phone. mb_check is
@@ -443,9 +491,9 @@ func (c *Client) refusal(action, info string) error {
 		c.cfg.Pacer.OnBusy()
 		return &platform.TransientError{Err: fmt.Errorf("mb: %s: platform busy: %s", action, info), Busy: true}
 	case containsAny(low, clockWords):
-		return fmt.Errorf("%w: %s (the platform refuses clocks more than 60 minutes apart: check this computer's date, time and time zone)", platform.ErrAuth, info)
+		return &saidError{msg: c.cfg.Printer.Sprintf(msgAuthClock, info), is: platform.ErrAuth}
 	case containsAny(low, authWords) && !containsAny(low, existsWords):
-		return fmt.Errorf("%w: %s", platform.ErrAuth, info)
+		return &saidError{msg: c.cfg.Printer.Sprintf(msgAuth, info), is: platform.ErrAuth}
 	}
 	c.cfg.Pacer.OnSuccess()
 	return &platform.Rejection{Info: info, Exists: containsAny(low, existsWords)}

@@ -34,6 +34,7 @@ func connect(ctx context.Context, c platform.Connection) (*platform.Session, err
 		Endpoint: c.Endpoint, GPID: s["gpid"], MSID: s["msid"], Op: s["op"],
 		APIKey: s["apikey"], AppSecret: s["appsecret"],
 		HTTP: c.HTTP, Timeout: c.Timeout, Pacer: c.Pacer, Retry: c.Retry,
+		Printer: c.Printer,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", platform.ErrConfig, err)

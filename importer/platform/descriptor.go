@@ -9,6 +9,7 @@ import (
 	"github.com/cardimport/cardimport/importer/pace"
 	"github.com/cardimport/cardimport/importer/retry"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Descriptor is everything the rest of the program knows of one platform.
@@ -80,6 +81,10 @@ type Connection struct {
 	AllowRechargeBonus bool
 	// ReadOnly: the session only looks cards up (validate --check-server).
 	ReadOnly bool
+	// Printer is the language of the words the client writes for people
+	// (conflicts, what a card lacks, notes, errors); the platform's own
+	// words are quoted as they came. Nil is English.
+	Printer *lang.Printer
 }
 
 // ErrConfig means a connection's settings are incomplete or wrong (a

@@ -15,6 +15,7 @@ import (
 	"github.com/cardimport/cardimport/importer/pace"
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/importer/retry"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Config configures a Client. Base, Token and CustomerGUID are required.
@@ -29,7 +30,31 @@ type Config struct {
 	Timeout time.Duration // per request; default 30s
 	Pacer   *pace.Pacer
 	Retry   retry.Policy
+
+	// Printer is the language of the client's own words (nil: English);
+	// the platform's errmsg is quoted as it came.
+	Printer *lang.Printer
 }
+
+// saidError is the client's words in its language, wrapping sentinels.
+type saidError struct {
+	msg string
+	is  []error
+}
+
+func (e *saidError) Error() string   { return e.msg }
+func (e *saidError) Unwrap() []error { return e.is }
+
+// said words a message in the client's language as an error wrapping is.
+func (c *Client) said(is error, key string, args ...any) error {
+	return &saidError{msg: c.cfg.Printer.Sprintf(key, args...), is: []error{is}}
+}
+
+// Refused credentials, as people read them.
+var (
+	msgAuthToken   = lang.Msg("platform refused the credentials: sandy: %s: %v (check CARDIMPORT_SANDY_TOKEN and --customer-guid)", "平台拒绝了凭据：sandy：%s：%v（请检查 CARDIMPORT_SANDY_TOKEN 和 --customer-guid）")
+	msgAuthExpired = lang.Msg("platform refused the credentials: sandy: %s: %v (the platform says the system has expired: the restaurant's subscription)", "平台拒绝了凭据：sandy：%s：%v（平台说系统已过期：是这家餐厅的订阅到期了）")
+)
 
 // Client talks to member-cjb.
 type Client struct {
@@ -197,9 +222,9 @@ func (c *Client) classify(route string, res *http.Response, e *APIError) error {
 		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, e), Busy: true,
 			RetryAfter: platform.RetryAfter(res.Header.Get("Retry-After"), time.Now())}
 	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
-		return fmt.Errorf("%w: sandy: %s: %v (check CARDIMPORT_SANDY_TOKEN and --customer-guid)", platform.ErrAuth, route, e)
+		return c.said(platform.ErrAuth, msgAuthToken, route, e)
 	case e.Code == CodeExpired:
-		return fmt.Errorf("%w: sandy: %s: %v (the platform says the system has expired: the restaurant's subscription)", platform.ErrAuth, route, e)
+		return c.said(platform.ErrAuth, msgAuthExpired, route, e)
 	case e.Code == CodeInternal:
 		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, e), Sent: true}
 	case e.Code == CodeNotFound:

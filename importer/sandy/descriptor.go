@@ -30,6 +30,7 @@ func connect(ctx context.Context, c platform.Connection) (*platform.Session, err
 	client, err := New(Config{
 		Base: c.Endpoint, Token: c.Settings["sandy-token"], CustomerGUID: c.Settings["customer-guid"],
 		HTTP: c.HTTP, Timeout: c.Timeout, Pacer: c.Pacer, Retry: c.Retry,
+		Printer: c.Printer,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", platform.ErrConfig, err)

@@ -9,7 +9,64 @@ import (
 
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
+
+// The flow's words for people: what stops a migration, what a card lacks,
+// notes and conflicts. The platform's own errmsg is quoted as it came.
+var (
+	msgReadLevels     = lang.Msg("sandy: read card levels: %v", "sandy：读取会员等级：%v")
+	msgNoLevels       = lang.Msg("sandy: cardlevellist is empty: the restaurant has no card levels to open cards on", "sandy：cardlevellist 是空的：这家餐厅没有可以开卡的会员等级")
+	msgReadRules      = lang.Msg("sandy: read recharge rules: %v", "sandy：读取充值规则：%v")
+	msgNoCash         = lang.Msg("sandy: no cash pay type among %s: balances cannot be migrated as cash recharges", "sandy：支付方式 %s 里没有现金：余额无法以现金充值的方式迁移")
+	msgBonusRule      = lang.Msg("%s (from %s: +%s yuan, +%s points)", "%s（满 %s：送 %s 元、%s 积分）")
+	msgBonusRules     = lang.Msg("recharge rules would add bonus money or points to migrated balances: %s; a migrated card would end with more than the legacy balance. Remove the rules for the migration, or pass --allow-recharge-bonus (the bonus is then recorded per row)", "充值规则会给迁移的余额赠送金额或积分：%s；迁移后的卡会比原来的余额多。请在迁移期间删掉这些规则，或加上 --allow-recharge-bonus（赠送的部分会逐行记在报告里）")
+	msgBonusAllowed   = lang.Msg("recharge rules add bonus money or points to migrated balances (--allow-recharge-bonus): %s", "充值规则会给迁移的余额赠送金额或积分（--allow-recharge-bonus）：%s")
+	msgBonusNote      = lang.Msg("recharge rule added a bonus of %s yuan and %s points", "充值规则赠送了 %s 元和 %s 积分")
+	msgNotFoundOpened = lang.Msg("outcome unknown: the card is not found right after it was opened", "结果不明：卡刚开好却查不到")
+	msgRechargeWhat   = lang.Msg("the recharge of %s yuan", "充值 %s 元")
+	msgBirthdayWhat   = lang.Msg("setting the birthday", "设置生日")
+	msgOpenedRefused  = lang.Msg("the card was opened, but %s was refused: %s (the next run retries it)", "卡已开，但%s被平台拒绝：%s（下次运行会重试）")
+	msgNotYetApplied  = lang.Msg("outcome unknown: the recharge of %s yuan is not on the card yet, and a late platform may still apply it", "结果不明：充值的 %s 元还不在卡上，平台稍后可能仍会入账")
+	msgUnsettled      = lang.Msg("outcome unknown: the card's records do not settle the recharge of %s yuan: its history holds %d recharges totalling %s, sum_recharge is %s; check the card on the platform", "结果不明：从卡的记录无法判断充值的 %s 元是否入账：流水里有 %d 笔充值，共 %s，sum_recharge 是 %s；请到平台上查看这张卡")
+	msgBalanceDiffers = lang.Msg("the platform's balance is %s, the roster's %s", "平台上的余额是 %s，名单上是 %s")
+	msgDiffPhone      = lang.Msg("phone %s", "手机号 %s")
+	msgDiffName       = lang.Msg("name %s", "姓名 %s")
+	msgOtherMember    = lang.Msg("card %s is already on the platform for another member (%s)", "卡 %s 已在平台上，是另一位会员的（%s）")
+	msgUnconfirmed    = lang.Msg("getcardinfo does not say whose card it is (no name or phone): check it on the platform", "getcardinfo 没有说这张卡是谁的（没有姓名或手机号）：请到平台上核实")
+	msgNotRecharged   = lang.Msg("not recharged: the roster's balance of %s yuan is not on the card", "没有充值：名单上的余额 %s 元不在卡上")
+	msgRechargedSum   = lang.Msg("recharged %s yuan in all, the roster's balance is %s", "共充值 %s 元，名单上的余额是 %s")
+	msgNoBirthday     = lang.Msg("birthday not set (the roster's is %s)", "没有设置生日（名单上是 %s）")
+	msgCardExists     = lang.Msg("card %s is already on the platform (%s, phone %s)", "卡 %s 已在平台上（%s，手机号 %s）")
+	msgPhoneHolds     = lang.Msg("phone %s already holds card %s", "手机号 %s 已经有卡 %s")
+)
+
+// listSep joins the items of a list: ", " or "、".
+func (c *Client) listSep() string {
+	if c.cfg.Printer.Chinese() {
+		return "、"
+	}
+	return ", "
+}
+
+// partSep separates the parts of a message: "; " or "；".
+func (c *Client) partSep() string {
+	if c.cfg.Printer.Chinese() {
+		return "；"
+	}
+	return "; "
+}
+
+// joinNote joins two parts of a message: "a; b", "a；b".
+func (c *Client) joinNote(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + c.partSep() + b
+}
 
 // Sends reports whether the flow sends a roster field to member-cjb:
 // cardopen takes number, name, phone, sex and level, recharge the
@@ -50,16 +107,17 @@ var ErrBonusRules = errors.New("recharge rules would add bonus money or points t
 // bonus to migrated balances, unless allowBonus (--allow-recharge-bonus).
 // The Flow it returns issues the cards.
 func (c *Client) Prepare(ctx context.Context, allowBonus bool) (*Flow, Setup, error) {
+	p := c.cfg.Printer
 	levels, err := c.Levels(ctx)
 	if err != nil {
-		return nil, Setup{}, fmt.Errorf("sandy: read card levels: %w", err)
+		return nil, Setup{}, p.Errorf(msgReadLevels, err)
 	}
 	if len(levels) == 0 {
-		return nil, Setup{}, errors.New("sandy: cardlevellist is empty: the restaurant has no card levels to open cards on")
+		return nil, Setup{}, errors.New(p.Sprintf(msgNoLevels))
 	}
 	rules, err := c.RechargeRules(ctx)
 	if err != nil {
-		return nil, Setup{}, fmt.Errorf("sandy: read recharge rules: %w", err)
+		return nil, Setup{}, p.Errorf(msgReadRules, err)
 	}
 	var s Setup
 	for _, l := range levels {
@@ -77,7 +135,7 @@ func (c *Client) Prepare(ctx context.Context, allowBonus bool) (*Flow, Setup, er
 		for _, pt := range rules.PayTypes {
 			names = append(names, pt.ID+" "+pt.Name)
 		}
-		return nil, Setup{}, fmt.Errorf("sandy: no cash pay type among %s: balances cannot be migrated as cash recharges", strings.Join(names, ", "))
+		return nil, Setup{}, errors.New(p.Sprintf(msgNoCash, strings.Join(names, c.listSep())))
 	}
 	s.PayType = rules.PayTypes[cash]
 	for _, r := range rules.Rules {
@@ -88,13 +146,13 @@ func (c *Client) Prepare(ctx context.Context, allowBonus bool) (*Flow, Setup, er
 	if len(s.Bonus) > 0 {
 		var desc []string
 		for _, r := range s.Bonus {
-			desc = append(desc, fmt.Sprintf("%s (from %s: +%s yuan, +%s points)", r.Description, r.Money, r.AddMoney, r.AddScore))
+			desc = append(desc, p.Sprintf(msgBonusRule, r.Description, string(r.Money), string(r.AddMoney), string(r.AddScore)))
 		}
+		rulesText := strings.Join(desc, c.partSep())
 		if !allowBonus {
-			return nil, s, fmt.Errorf("%w: %s; a migrated card would end with more than the legacy balance. Remove the rules for the migration, or pass --allow-recharge-bonus (the bonus is then recorded per row)",
-				ErrBonusRules, strings.Join(desc, "; "))
+			return nil, s, c.said(ErrBonusRules, msgBonusRules, rulesText)
 		}
-		s.Warnings = append(s.Warnings, "recharge rules add bonus money or points to migrated balances (--allow-recharge-bonus): "+strings.Join(desc, "; "))
+		s.Warnings = append(s.Warnings, p.Sprintf(msgBonusAllowed, rulesText))
 	}
 	return &Flow{Client: c, payType: s.PayType, defaultLevel: string(levels[0].ID), bonus: s.Bonus}, s, nil
 }
@@ -170,7 +228,7 @@ func (c *Flow) Issue(ctx context.Context, cards []*platform.Card, progress platf
 			}
 			if nonZero(string(res.AddMoney)) || nonZero(string(res.AddScore)) {
 				a.Bonus = string(res.AddMoney)
-				a.Note = fmt.Sprintf("recharge rule added a bonus of %s yuan and %s points", orZero(string(res.AddMoney)), orZero(string(res.AddScore)))
+				a.Note = c.cfg.Printer.Sprintf(msgBonusNote, orZero(string(res.AddMoney)), orZero(string(res.AddScore)))
 			}
 			if err := step(platform.StepRecharge); err != nil {
 				return nil, err
@@ -180,7 +238,7 @@ func (c *Flow) Issue(ctx context.Context, cards []*platform.Card, progress platf
 
 	if card.Birthday != "" && !card.Done.Has(platform.StepBirthday) {
 		if err := c.SetBirthday(ctx, card.Cardno, card.Birthday); err != nil {
-			return nil, opened(err, "setting the birthday")
+			return nil, c.opened(err, c.cfg.Printer.Sprintf(msgBirthdayWhat))
 		}
 		if err := step(platform.StepBirthday); err != nil {
 			return nil, err
@@ -191,7 +249,7 @@ func (c *Flow) Issue(ctx context.Context, cards []*platform.Card, progress platf
 	if err != nil {
 		if isNotFound(err) {
 			// It was opened a moment ago: an answer we cannot trust.
-			return nil, fmt.Errorf("%w: the card is not found right after it was opened", platform.ErrUnknownOutcome)
+			return nil, c.said(platform.ErrUnknownOutcome, msgNotFoundOpened)
 		}
 		return nil, err
 	}
@@ -199,7 +257,7 @@ func (c *Flow) Issue(ctx context.Context, cards []*platform.Card, progress platf
 	a.Found = true
 	card.Done |= platform.StepConfirm
 	a.Steps = card.Done
-	a.Note = joinNote(a.Note, balanceNote(card, a))
+	a.Note = c.joinNote(a.Note, c.balanceNote(card, a))
 	return []platform.Answer{a}, nil
 }
 
@@ -234,7 +292,7 @@ func (c *Flow) rechargeOnce(ctx context.Context, card *platform.Card, commit fun
 	if cerr := commit(); cerr != nil {
 		return res, cerr
 	}
-	return res, opened(err, "the recharge of "+card.Balance.String()+" yuan")
+	return res, c.opened(err, c.cfg.Printer.Sprintf(msgRechargeWhat, card.Balance.String()))
 }
 
 // rechargeVerdict is what the card's records say of an unanswered
@@ -279,30 +337,29 @@ func (c *Client) recharged(ctx context.Context, card *platform.Card) (rechargeVe
 	case n == 0 && sum.Fen == 0 && complete:
 		if time.Now().Before(card.SettleAfter) {
 			return rechargeVerdict{}, &platform.SettleError{Until: card.SettleAfter,
-				Err: fmt.Errorf("%w: the recharge of %s yuan is not on the card yet, and a late platform may still apply it", platform.ErrUnknownOutcome, card.Balance)}
+				Err: c.said(platform.ErrUnknownOutcome, msgNotYetApplied, card.Balance.String())}
 		}
 		return rechargeVerdict{absent: true}, nil
 	case n == 1 && complete && total == card.Balance && sum.Fen >= card.Balance.Fen:
 		return rechargeVerdict{applied: true}, nil
 	}
-	return rechargeVerdict{}, fmt.Errorf("%w: the card's records do not settle the recharge of %s yuan: its history holds %d recharges totalling %s, sum_recharge is %s; check the card on the platform",
-		platform.ErrUnknownOutcome, card.Balance, n, total, sum)
+	return rechargeVerdict{}, c.said(platform.ErrUnknownOutcome, msgUnsettled, card.Balance.String(), n, total.String(), sum.String())
 }
 
 func needsRecharge(c *platform.Card) bool { return c.HasBalance && c.Balance.Fen > 0 }
 
 // opened words a failure after the card was opened: the card exists, the
 // rest of its flow did not happen.
-func opened(err error, what string) error {
+func (c *Client) opened(err error, what string) error {
 	if r, ok := platform.AsRejection(err); ok {
-		return &platform.Rejection{Info: "the card was opened, but " + what + " was refused: " + r.Info + " (the next run retries it)", Code: r.Code}
+		return &platform.Rejection{Info: c.cfg.Printer.Sprintf(msgOpenedRefused, what, r.Info), Code: r.Code}
 	}
 	return err
 }
 
 // balanceNote says when the platform's balance differs from the roster's
 // plus any bonus.
-func balanceNote(card *platform.Card, a platform.Answer) string {
+func (c *Client) balanceNote(card *platform.Card, a platform.Answer) string {
 	got, ok, err := validate.ParseAmount(a.Balance)
 	if err != nil || !ok {
 		return ""
@@ -315,7 +372,7 @@ func balanceNote(card *platform.Card, a platform.Answer) string {
 		want = want.Add(bonus)
 	}
 	if got != want {
-		return fmt.Sprintf("the platform's balance is %s, the roster's %s", got, want)
+		return c.cfg.Printer.Sprintf(msgBalanceDiffers, got.String(), want.String())
 	}
 	return ""
 }
@@ -331,19 +388,20 @@ func (c *Flow) Verify(ctx context.Context, card *platform.Card) (platform.Answer
 		return platform.Answer{}, err
 	}
 	a := platform.Answer{Found: true, Cardno: info.CardID, Mbno: info.CardID, Steps: platform.StepOpen, Name: info.Uname, Phone: info.Phone}
+	p := c.cfg.Printer
 	var differs []string
 	if info.Phone != "" && info.Phone != card.Phone {
-		differs = append(differs, "phone "+validate.MaskPhone(info.Phone))
+		differs = append(differs, p.Sprintf(msgDiffPhone, validate.MaskPhone(info.Phone)))
 	}
 	if info.Uname != "" && info.Uname != card.Name {
-		differs = append(differs, "name "+info.Uname)
+		differs = append(differs, p.Sprintf(msgDiffName, info.Uname))
 	}
 	if len(differs) > 0 {
-		a.Conflict = fmt.Sprintf("card %s is already on the platform for another member (%s)", card.Cardno, strings.Join(differs, ", "))
+		a.Conflict = p.Sprintf(msgOtherMember, card.Cardno, strings.Join(differs, c.listSep()))
 		return a, nil
 	}
 	if info.Phone == "" || info.Uname == "" {
-		a.Unconfirmed = "getcardinfo does not say whose card it is (no name or phone): check it on the platform"
+		a.Unconfirmed = p.Sprintf(msgUnconfirmed)
 	}
 	var missing []string
 	switch {
@@ -359,7 +417,7 @@ func (c *Flow) Verify(ctx context.Context, card *platform.Card) (platform.Answer
 		if v.applied {
 			a.Steps |= platform.StepRecharge | platform.StepRechargeSent
 		} else {
-			missing = append(missing, fmt.Sprintf("not recharged: the roster's balance of %s yuan is not on the card", card.Balance))
+			missing = append(missing, p.Sprintf(msgNotRecharged, card.Balance.String()))
 		}
 	default:
 		sum, _, err := validate.ParseAmount(string(info.SumRecharge))
@@ -367,12 +425,12 @@ func (c *Flow) Verify(ctx context.Context, card *platform.Card) (platform.Answer
 		case err != nil:
 			return platform.Answer{}, fmt.Errorf("sandy: getcardinfo of %s: sum_recharge %q: %w", card.Cardno, info.SumRecharge, platform.ErrUnknownOutcome)
 		case sum.Fen == 0:
-			missing = append(missing, fmt.Sprintf("not recharged: the roster's balance of %s yuan is not on the card", card.Balance))
+			missing = append(missing, p.Sprintf(msgNotRecharged, card.Balance.String()))
 		case sum.Fen < card.Balance.Fen:
 			// Recharged, but not with the roster's balance: nothing to
 			// finish automatically, the difference is reported.
 			a.Steps |= platform.StepRecharge
-			a.Missing = fmt.Sprintf("recharged %s yuan in all, the roster's balance is %s", sum, card.Balance)
+			a.Missing = p.Sprintf(msgRechargedSum, sum.String(), card.Balance.String())
 		default:
 			a.Steps |= platform.StepRecharge
 		}
@@ -380,11 +438,11 @@ func (c *Flow) Verify(ctx context.Context, card *platform.Card) (platform.Answer
 	if card.Birthday == "" || info.Birthday == isoDate(card.Birthday) {
 		a.Steps |= platform.StepBirthday
 	} else {
-		missing = append(missing, fmt.Sprintf("birthday not set (the roster's is %s)", isoDate(card.Birthday)))
+		missing = append(missing, p.Sprintf(msgNoBirthday, isoDate(card.Birthday)))
 	}
 	if len(missing) > 0 {
 		a.Partial = true
-		a.Missing = joinNote(strings.Join(missing, "; "), a.Missing)
+		a.Missing = c.joinNote(strings.Join(missing, c.partSep()), a.Missing)
 		return a, nil
 	}
 	sum, err := c.FindCard(ctx, card.Cardno)
@@ -403,16 +461,6 @@ func orZero(s string) string {
 	return s
 }
 
-func joinNote(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + "; " + b
-}
-
 // Existing asks, read-only, whether the card number or the phone is
 // already on the platform: getcardinfo by number, getcards by phone.
 func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, error) {
@@ -420,7 +468,7 @@ func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, err
 	info, err := c.CardInfo(ctx, card.Cardno)
 	switch {
 	case err == nil:
-		found = append(found, fmt.Sprintf("card %s is already on the platform (%s, phone %s)", card.Cardno, info.Uname, validate.MaskPhone(info.Phone)))
+		found = append(found, c.cfg.Printer.Sprintf(msgCardExists, card.Cardno, info.Uname, validate.MaskPhone(info.Phone)))
 	case !isNotFound(err):
 		return "", err
 	}
@@ -430,9 +478,9 @@ func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, err
 	}
 	for _, s := range list.Cards {
 		if s.Phone == card.Phone && s.CardID != card.Cardno {
-			found = append(found, fmt.Sprintf("phone %s already holds card %s", validate.MaskPhone(card.Phone), s.CardID))
+			found = append(found, c.cfg.Printer.Sprintf(msgPhoneHolds, validate.MaskPhone(card.Phone), s.CardID))
 			break
 		}
 	}
-	return strings.Join(found, "; "), nil
+	return strings.Join(found, c.partSep()), nil
 }
