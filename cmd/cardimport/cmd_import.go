@@ -246,6 +246,7 @@ func runPipeline(ctx context.Context, e *env, log *slog.Logger, p pipeline) erro
 		Report:      rep,
 		Rejects:     rej,
 		Log:         log,
+		Printer:     lp,
 		OnLine: func(l *report.Line) {
 			perRoster[l.Source]++
 			prog.line(l)
@@ -369,6 +370,7 @@ func openRosters(p *lang.Printer, paths []string, o rosterOptions, target *platf
 	// With several rosters a --map or --ignore-column entry may concern
 	// only some of them; it must match a column in at least one.
 	opts := o.options(len(paths) > 1)
+	opts.Printer = p
 	for _, path := range paths {
 		r, err := roster.Open(path, opts)
 		if err == nil {

@@ -80,6 +80,7 @@ func connect(ctx context.Context, p *lang.Printer, log *slog.Logger, d *platform
 		},
 		AllowRechargeBonus: co.allowRechargeBonus,
 		ReadOnly:           co.readOnly,
+		Printer:            p,
 	}
 	if o.endpoint == "sandbox" {
 		srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{StatePath: co.sandboxState})
