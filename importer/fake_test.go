@@ -178,3 +178,40 @@ func TestRefusalQuotingThePhoneIsMasked(t *testing.T) {
 		t.Errorf("%s %q", l.Status, l.Message)
 	}
 }
+
+// A late open lands while its resend is on the way: the resend hears
+// "exists", verification finds the card ours and half done, and its flow is
+// finished — not reported as someone else's card.
+func TestExistsOfOurHalfDoneCardFinishesTheFlow(t *testing.T) {
+	var mu sync.Mutex
+	opened := false
+	f := &fakePlatform{
+		issue: func(cards []*platform.Card) ([]platform.Answer, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			c := cards[0]
+			switch {
+			case c.Done.Has(platform.StepOpen):
+				return issueAll(cards), nil // the flow's next steps
+			case !c.Suspect:
+				c.Suspect, c.Attempts = true, c.Attempts+1
+				return nil, fmt.Errorf("open: %w", platform.ErrUnknownOutcome)
+			default:
+				opened = true // the late open has landed meanwhile
+				return nil, &platform.Rejection{Info: "卡已存在", Exists: true, Card: c.Cardno}
+			}
+		},
+		verify: func(card *platform.Card) (platform.Answer, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if !opened {
+				return platform.Answer{}, platform.ErrNotFound
+			}
+			return platform.Answer{Found: true, Steps: platform.StepOpen, Partial: true, Missing: "not recharged"}, nil
+		},
+	}
+	r := doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{rosterCSV(t, 1, nil)}, Platform: f, BatchSize: 1})
+	if l := r.lines[0]; l.Status != platform.StatusIssued {
+		t.Errorf("%s %q: want the half-done card finished and issued", l.Status, l.Message)
+	}
+}

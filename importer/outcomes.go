@@ -204,9 +204,18 @@ func (o *outcomes) refused(ctx context.Context, j *job, rej *platform.Rejection,
 	switch {
 	case rej.Exists && (j.card.Suspect || j.card.Done.Has(platform.StepOpen)):
 		// Our own earlier attempt may be what exists: ask.
-		if again := o.verify(ctx, []*job{j}, o.run.p.Sprintf(msgSaysExists), round); len(again) > 0 {
-			o.set(j, platform.StatusExists, platform.Answer{}, rej.Info)
+		again := o.verify(ctx, []*job{j}, o.run.p.Sprintf(msgSaysExists), round)
+		if len(again) == 0 {
+			return
 		}
+		if j.card.Done.Has(platform.StepOpen) {
+			// Found, ours and half done (a late cardopen landed while
+			// its resend was on the way): finish its flow.
+			o.resend(ctx, again, round)
+			return
+		}
+		// The platform says it exists, and yet cannot find it.
+		o.set(j, platform.StatusExists, platform.Answer{}, rej.Info)
 	case rej.Exists:
 		o.adopt(ctx, j, rej.Info)
 	default:
