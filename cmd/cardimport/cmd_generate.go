@@ -127,7 +127,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	started := time.Now()
 	res, runErr := importer.Generate(ctx, importer.GenerateConfig{
 		Generator: gen, Journal: jr, Count: *count, Balance: balance,
-		BatchSize: po.batchSize, Concurrency: po.concurrency, AcceptUnresolved: *accept, Report: rep,
+		BatchSize: po.batchSize, Concurrency: po.concurrency, AcceptUnresolved: *accept, Report: rep, Printer: p,
 	})
 	if res == nil {
 		_ = jr.Finish(context.WithoutCancel(ctx), "refused", nil)

@@ -369,8 +369,7 @@ func openRosters(p *lang.Printer, paths []string, o rosterOptions, target *platf
 	var rs []*roster.Reader
 	// With several rosters a --map or --ignore-column entry may concern
 	// only some of them; it must match a column in at least one.
-	opts := o.options(len(paths) > 1)
-	opts.Printer = p
+	opts := o.options(p, len(paths) > 1)
 	for _, path := range paths {
 		r, err := roster.Open(path, opts)
 		if err == nil {

@@ -414,7 +414,7 @@ func (o *rosterOptions) check(p *lang.Printer) (*platform.Descriptor, error) {
 	}
 	// The roster reader owns the encodings and the --map and
 	// --ignore-column rules that need no roster.
-	if err := roster.CheckOptions(o.options(false)); err != nil {
+	if err := roster.CheckOptions(o.options(p, false)); err != nil {
 		return nil, usageError{err}
 	}
 	// A phone region the rules do not know is the command line's mistake,
@@ -425,11 +425,11 @@ func (o *rosterOptions) check(p *lang.Printer) (*platform.Descriptor, error) {
 	return d, nil
 }
 
-// options are the roster reader's options. With several rosters a --map or
-// --ignore-column entry may concern only some of them: openRosters checks
-// each matched a column in one.
-func (o *rosterOptions) options(several bool) roster.Options {
-	return roster.Options{Sheet: o.sheet, Encoding: o.encoding, Map: o.maps.m, Ignore: o.ignore.list, MapOptional: several}
+// options are the roster reader's options, its words in p's language.
+// With several rosters a --map or --ignore-column entry may concern only
+// some of them: openRosters checks each matched a column in one.
+func (o *rosterOptions) options(p *lang.Printer, several bool) roster.Options {
+	return roster.Options{Sheet: o.sheet, Encoding: o.encoding, Map: o.maps.m, Ignore: o.ignore.list, MapOptional: several, Printer: p}
 }
 
 // outputOptions are the flags of commands that write a report.
