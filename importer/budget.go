@@ -1,9 +1,10 @@
 package importer
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Budget is the error budget of --max-errors: the run stops sending once
@@ -17,22 +18,28 @@ type Budget struct {
 // judges: one bad row among the first three is not yet 33 % of a roster.
 const budgetMinRows = 100
 
-// ParseBudget parses "N" or "N%"; "" means unlimited.
-func ParseBudget(s string) (Budget, error) {
+var (
+	msgBudgetPercent = lang.Msg("--max-errors %q: a percentage must be above 0 and at most 100", "--max-errors %q：百分比须大于0且不超过100")
+	msgBudgetCount   = lang.Msg("--max-errors %q: want a number of rows (1 or more) or a percentage like 5%%", "--max-errors %q：请写行数（1或以上）或百分比，如 5%%")
+)
+
+// ParseBudget parses "N" or "N%"; "" means unlimited. Its errors are in
+// p's language (nil: English).
+func ParseBudget(s string, p *lang.Printer) (Budget, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return Budget{}, nil
 	}
-	if p, ok := strings.CutSuffix(s, "%"); ok {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+	if pct, ok := strings.CutSuffix(s, "%"); ok {
+		v, err := strconv.ParseFloat(strings.TrimSpace(pct), 64)
 		if err != nil || v <= 0 || v > 100 {
-			return Budget{}, fmt.Errorf("--max-errors %q: a percentage must be above 0 and at most 100", s)
+			return Budget{}, p.Errorf(msgBudgetPercent, s)
 		}
 		return Budget{Percent: v}, nil
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
-		return Budget{}, fmt.Errorf("--max-errors %q: want a number of rows (1 or more) or a percentage like 5%%", s)
+		return Budget{}, p.Errorf(msgBudgetCount, s)
 	}
 	return Budget{Count: n}, nil
 }

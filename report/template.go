@@ -22,8 +22,8 @@ import (
 const TemplateSheet = "roster"
 
 // NotesSheet is the XLSX template's second sheet, which explains the
-// columns (说明 in Chinese). The roster reader reads the first sheet.
-const NotesSheet = "notes"
+// columns (说明 in Chinese); the roster reader knows it holds no rows.
+var NotesSheet = validate.NotesSheet
 
 // templateTextRows is how far down formats and the sex dropdown reach in an
 // XLSX template (column styles cover the whole column; data validation needs
@@ -40,7 +40,6 @@ type TemplateColumn struct {
 
 // The words of the template.
 var (
-	_                = lang.Msg(NotesSheet, "说明")
 	msgCommentReq    = lang.Msg("%s — required — %s", "必填：%[2]s（字段名 %[1]s）")
 	msgCommentOpt    = lang.Msg("%s — optional — %s", "选填：%[2]s（字段名 %[1]s）")
 	msgChooseSex     = lang.Msg("Choose 男 or 女", "请选择 男 或 女")

@@ -109,7 +109,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if !ok {
 		return p.Errorf(msgCannotGen, target.Name)
 	}
-	jr, err := openJournal(ctx, jpath, target, conn, "generate", false)
+	jr, err := openJournal(ctx, p, jpath, target, conn, "generate", false)
 	if err != nil {
 		return err
 	}

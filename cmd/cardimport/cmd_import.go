@@ -96,7 +96,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err := o.platform.check(p, target); err != nil {
 		return err
 	}
-	budget, err := importer.ParseBudget(o.maxErrors)
+	budget, err := importer.ParseBudget(o.maxErrors, p)
 	if err != nil {
 		return usageError{err}
 	}
@@ -136,7 +136,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer conn.close()
 
-	jr, err := openJournal(ctx, o.journal, target, conn, "import", o.newJournal)
+	jr, err := openJournal(ctx, p, o.journal, target, conn, "import", o.newJournal)
 	if err != nil {
 		return err
 	}
@@ -345,8 +345,8 @@ func outcomeWord(code int) string {
 
 // openJournal opens the journal for the connection's target and merchant.
 // newJournal (--new-journal) replaces a journal that lost its data.
-func openJournal(ctx context.Context, path string, target *platform.Descriptor, conn *connection, command string, newJournal bool) (*journal.DB, error) {
-	return journal.Open(ctx, path, journal.Options{Target: target.Name, Merchant: conn.Merchant, Command: command, NewJournal: newJournal})
+func openJournal(ctx context.Context, p *lang.Printer, path string, target *platform.Descriptor, conn *connection, command string, newJournal bool) (*journal.DB, error) {
+	return journal.Open(ctx, path, journal.Options{Target: target.Name, Merchant: conn.Merchant, Command: command, NewJournal: newJournal, Printer: p})
 }
 
 // newLogger logs to stderr: text lines, info level (warnings with --quiet).

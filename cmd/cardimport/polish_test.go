@@ -41,3 +41,19 @@ func TestCommandLinePolish(t *testing.T) {
 		t.Errorf("generate --help shows flags or defaults that are not its own:\n%s", r.stdout)
 	}
 }
+
+// A roster filled in from the template reads without a warning about the
+// template's notes sheet, in either language.
+func TestTemplateNotesSheetIsNotARoster(t *testing.T) {
+	c := newCLI(t)
+	for _, l := range []string{"zh", "en"} {
+		tpl := filepath.Join(t.TempDir(), "t.xlsx")
+		if r := c.run("template", tpl, "--lang", l); r.code != exitOK {
+			t.Fatalf("template: %d %s", r.code, r.stderr)
+		}
+		r := c.run("validate", tpl, "--lang", l)
+		if strings.Contains(r.stderr+r.stdout, "说明") || strings.Contains(r.stderr+r.stdout, "notes") {
+			t.Errorf("%s: the notes sheet is mentioned:\n%s%s", l, r.stdout, r.stderr)
+		}
+	}
+}

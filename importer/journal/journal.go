@@ -16,6 +16,7 @@ import (
 
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Status values kept for a card. A card whose request may have left
@@ -35,7 +36,10 @@ type Options struct {
 	// that lost its data, keeping the damaged files aside. Without it,
 	// Open refuses such a journal with ErrLost.
 	NewJournal bool
-	Now        func() time.Time
+	// Printer words Open's refusals (a lost journal, a lock held by
+	// another run) in the run's language; nil: English.
+	Printer *lang.Printer
+	Now     func() time.Time
 }
 
 // DB is an open journal, locked for this process.
@@ -65,7 +69,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("journal folder: %w", err)
 		}
 	}
-	lock, err := acquire(path + ".lock")
+	lock, err := acquire(path+".lock", opt.Printer)
 	if err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
@@ -85,7 +89,7 @@ func openLocked(ctx context.Context, path string, opt Options, lock *fileLock) (
 	aside := ""
 	startAnew := func(why string) error {
 		if !opt.NewJournal {
-			return lostError(path, why)
+			return lostError(opt.Printer, path, why)
 		}
 		a, err := moveAside(path, opt.Now())
 		if err != nil {

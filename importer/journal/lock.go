@@ -6,10 +6,12 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // ErrLocked means another run holds the journal.
-var ErrLocked = errors.New("journal is in use by another run")
+var ErrLocked = errors.New(lang.Msg("journal is in use by another run", "发卡记录正被另一次运行使用"))
 
 // fileLock is the journal's exclusive lock: a file beside the database,
 // locked with the operating system's advisory lock and holding the owner's
@@ -18,7 +20,9 @@ type fileLock struct {
 	f *os.File
 }
 
-func acquire(path string) (*fileLock, error) {
+var msgLocked = lang.Msg("%v (%s): wait for it to finish, or give this run its own --journal", "%v（%s）：请等它结束，或为这次运行另给一个 --journal")
+
+func acquire(path string, p *lang.Printer) (*fileLock, error) {
 	f, err := openLockFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("open lock %s: %w", path, err)
@@ -35,7 +39,7 @@ func acquire(path string) (*fileLock, error) {
 		if who == "" {
 			who = "another process"
 		}
-		return nil, fmt.Errorf("%w (%s): wait for it to finish, or give this run its own --journal", ErrLocked, who)
+		return nil, p.Errorf(msgLocked, ErrLocked, who)
 	}
 	host, _ := os.Hostname()
 	_ = f.Truncate(0)

@@ -10,13 +10,15 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // ErrLost means a journal lost data it had: its file is gone or empty, or
 // a crash's -wal was deleted (SPEC §6). Starting an empty journal in its
 // place would forget which cards were issued: the run stops unless the
 // user asks for a new journal.
-var ErrLost = errors.New("the journal lost its data")
+var ErrLost = errors.New(lang.Msg("the journal lost its data", "发卡记录丢失了数据"))
 
 // The witness is a small file beside the journal, written when a run
 // opens it and when it closes, that remembers what the journal held: its
@@ -133,11 +135,17 @@ func lostAfterOpen(ctx context.Context, db *sql.DB, w *witness) (string, error) 
 	return "", nil
 }
 
-// lostError words a refusal to go on with a journal that lost data.
-func lostError(path, why string) error {
-	return fmt.Errorf("journal %s: %w: %s. Starting an empty journal would forget which cards were issued and send them again. "+
-		"Restore the file (and its -wal) from a backup if you can; otherwise run again with --new-journal: the damaged files are kept aside, "+
-		"and every row the platform already has is then checked against it", path, ErrLost, why)
+var msgLost = lang.Msg("journal %s: %v: %s. Starting an empty journal would forget which cards were issued and send them again. "+
+	"Restore the file (and its -wal) from a backup if you can; otherwise run again with --new-journal: the damaged files are kept aside, "+
+	"and every row the platform already has is then checked against it",
+	"发卡记录 %s：%v：%s。若另起一份空的发卡记录，就会忘记哪些卡已经发过，把它们再发一遍。"+
+		"能从备份恢复这个文件（连同它的 -wal）就先恢复；否则加上 --new-journal 再运行：损坏的文件会被留存备查，"+
+		"平台上已有的每张卡都会先与名单核对")
+
+// lostError words a refusal to go on with a journal that lost data, in
+// p's language (nil: English); errors.Is finds ErrLost in it.
+func lostError(p *lang.Printer, path, why string) error {
+	return p.Errorf(msgLost, path, ErrLost, why)
 }
 
 // moveAside renames the journal's files to path.lost-<time>…, never

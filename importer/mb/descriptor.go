@@ -6,6 +6,7 @@ import (
 
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/validate"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Descriptor is 果盘 mb_newcard as the rest of the program knows it.
@@ -16,11 +17,11 @@ var Descriptor = platform.Descriptor{
 	Batch:     platform.BatchLimits{Default: 50, Max: MaxBatch},
 	Generates: true,
 	Settings: []platform.Setting{
-		{Key: "gpid", Merchant: true, Env: "CARDIMPORT_GPID", Usage: "mb application id", Required: true},
-		{Key: "msid", Merchant: true, Env: "CARDIMPORT_MSID", Usage: "mb store id", Required: true},
-		{Key: "op", Usage: "operator name sent as get.op (mb)", Default: "cardimport"},
-		{Key: "apikey", Env: "CARDIMPORT_APIKEY", Usage: "mb ApiKey", Secret: true, Required: true},
-		{Key: "appsecret", Env: "CARDIMPORT_APPSECRET", Usage: "mb appsecret", Secret: true, Required: true},
+		{Key: "gpid", Merchant: true, Env: "CARDIMPORT_GPID", Usage: lang.Msg("mb application id", "果盘应用 ID（gpid）"), Required: true},
+		{Key: "msid", Merchant: true, Env: "CARDIMPORT_MSID", Usage: lang.Msg("mb store id", "果盘门店 ID（msid）"), Required: true},
+		{Key: "op", Usage: lang.Msg("operator name sent as get.op (mb)", "操作员名称，随请求发送为 get.op（果盘）"), Default: "cardimport"},
+		{Key: "apikey", Env: "CARDIMPORT_APIKEY", Usage: lang.Msg("mb ApiKey", "果盘 ApiKey"), Secret: true, Required: true},
+		{Key: "appsecret", Env: "CARDIMPORT_APPSECRET", Usage: lang.Msg("mb appsecret", "果盘 appsecret"), Secret: true, Required: true},
 	},
 	Sends:   func(validate.Field) bool { return true },
 	Connect: connect,

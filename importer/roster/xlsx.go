@@ -355,7 +355,9 @@ func chooseSheetIn(p *lang.Printer, sheets []sheetInfo, want string, warn func(s
 			hidden = append(hidden, s.name)
 		case pick < 0:
 			pick = i
-		case s.visible():
+		case s.visible() && !validate.IsNotesSheet(s.name):
+			// A template's notes sheet (说明) holds no rows: not worth a
+			// warning.
 			others = append(others, s.name)
 		}
 	}

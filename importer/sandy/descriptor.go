@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cardimport/cardimport/importer/platform"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // Descriptor is member-cjb as the rest of the program knows it. It opens
@@ -15,8 +16,8 @@ var Descriptor = platform.Descriptor{
 	Profile: Profile,
 	Batch:   platform.BatchLimits{Default: 1, Max: 1},
 	Settings: []platform.Setting{
-		{Key: "customer-guid", Merchant: true, Env: "CARDIMPORT_SANDY_CUSTOMERGUID", Usage: "sandy CUSTOMERGUID", Required: true},
-		{Key: "sandy-token", Env: "CARDIMPORT_SANDY_TOKEN", Usage: "sandy AUTHORIZATION token", Secret: true, Required: true},
+		{Key: "customer-guid", Merchant: true, Env: "CARDIMPORT_SANDY_CUSTOMERGUID", Usage: lang.Msg("sandy CUSTOMERGUID", "member-cjb 餐厅 ID（CUSTOMERGUID）"), Required: true},
+		{Key: "sandy-token", Env: "CARDIMPORT_SANDY_TOKEN", Usage: lang.Msg("sandy AUTHORIZATION token", "member-cjb 接入令牌（AUTHORIZATION）"), Secret: true, Required: true},
 	},
 	Sends:   Sends,
 	Connect: connect,

@@ -161,8 +161,24 @@ func Missing() []string {
 }
 
 // Errorf is Sprintf as an error.
+//
+// An error argument whose text is itself a registered message (a sentinel
+// such as errors.New(lang.Msg("journal is in use", "…"))) prints in p's
+// language; errors.Is and errors.As still see the error itself.
 func (p *Printer) Errorf(key string, args ...any) error {
-	return &localized{msg: p.Sprintf(key, args...), args: args}
+	shown := make([]any, len(args))
+	for i, a := range args {
+		shown[i] = a
+		if err, ok := a.(error); ok {
+			mu.Lock()
+			_, known := entries[err.Error()]
+			mu.Unlock()
+			if known {
+				shown[i] = p.Sprintf(err.Error())
+			}
+		}
+	}
+	return &localized{msg: p.Sprintf(key, shown...), args: args}
 }
 
 type localized struct {
