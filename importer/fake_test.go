@@ -215,3 +215,42 @@ func TestExistsOfOurHalfDoneCardFinishesTheFlow(t *testing.T) {
 		t.Errorf("%s %q: want the half-done card finished and issued", l.Status, l.Message)
 	}
 }
+
+// A multi-step flow whose every step loses its answer, but lands: each
+// resend continues a flow that moved on, which does not count against the
+// resend bound (the bound is for a write that gets nowhere).
+func TestFlowThatMovesOnIsNotBounded(t *testing.T) {
+	steps := []platform.Steps{platform.StepOpen, platform.StepRecharge, platform.StepBirthday}
+	var mu sync.Mutex
+	onPlatform := map[string]platform.Steps{}
+	f := &fakePlatform{
+		issue: func(cards []*platform.Card) ([]platform.Answer, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			c := cards[0]
+			for _, s := range steps {
+				if !c.Done.Has(s) {
+					onPlatform[c.Cardno] |= s // applied, answer lost
+					c.Suspect = true
+					return nil, platform.ErrUnknownOutcome
+				}
+			}
+			return issueAll(cards), nil
+		},
+		verify: func(card *platform.Card) (platform.Answer, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			done, ok := onPlatform[card.Cardno]
+			if !ok {
+				return platform.Answer{}, platform.ErrNotFound
+			}
+			return platform.Answer{Found: true, Steps: done, Partial: true}, nil
+		},
+	}
+	r := doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{rosterCSV(t, 2, nil)}, Platform: f, BatchSize: 1, MaxResends: 1})
+	for _, l := range r.lines {
+		if l.Status != platform.StatusIssued {
+			t.Errorf("row %d: %s %q", l.Row, l.Status, l.Message)
+		}
+	}
+}

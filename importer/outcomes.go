@@ -33,6 +33,7 @@ var (
 	msgConfirmedVerified = lang.Msg("confirmed by verification (%s)", "已核实确认（%s）")
 	msgVerifyFailed      = lang.Msg("%s, and verifying it failed: %v; the next run verifies it again", "%s，核实时又出错了：%v；下次运行会再核实")
 	msgNotIssuedAttempts = lang.Msg("not issued: %d attempts got no usable answer; run the same command again to retry", "未发卡：%d 次尝试都没有收到可用的回复；再运行一次同样的命令即可重试")
+	msgGaveUpInDoubt     = lang.Msg("%d attempts got no usable answer and the card may be on the platform: the next run verifies it and finishes it", "尝试了 %d 次都没有收到可用的回复，这张卡可能已在平台上：下次运行会先核实再接着办完")
 	msgNoOutcome         = lang.Msg("internal error: the card was left without an outcome", "内部错误：这张卡没有得到结果")
 	logParked            = lang.Msg("a write got no answer; waiting until the platform's records are conclusive before checking it", "有一次写入没有收到回复；等平台的记录确定后再核对")
 	logLeftOut           = lang.Msg("platform answer left cards out; verifying them", "平台的回复漏了一些卡；正在核对")
@@ -304,13 +305,39 @@ func (o *outcomes) resend(ctx context.Context, jobs []*job, round int) {
 	if len(jobs) == 0 {
 		return
 	}
-	if round >= o.run.cfg.MaxResends {
-		for _, j := range jobs {
-			o.set(j, platform.StatusPending, platform.Answer{}, o.run.p.Sprintf(msgNotIssuedAttempts, j.card.Attempts))
+	// A multi-step flow that moved on since it was last sent (a sandy card
+	// now opened, or recharged) is continued, not sent again: only a
+	// write that got nowhere counts against the bound.
+	moved := true
+	for _, j := range jobs {
+		if j.card.Done == j.doneBefore {
+			moved = false
 		}
-		return
+		j.doneBefore = j.card.Done
 	}
-	o.issue(ctx, jobs, round+1)
+	if !moved {
+		if round >= o.run.cfg.MaxResends {
+			o.giveUp(jobs)
+			return
+		}
+		round++
+	}
+	o.issue(ctx, jobs, round)
+}
+
+// giveUp settles cards that got no usable answer after every resend. Each
+// was verified absent after its last attempt: pending, the next run sends
+// it — unless its flow is half done on the platform (a sandy card opened,
+// not yet recharged): then it is unknown, and the next run verifies it and
+// finishes it.
+func (o *outcomes) giveUp(jobs []*job) {
+	for _, j := range jobs {
+		if j.card.Done != 0 {
+			o.set(j, platform.StatusUnknown, platform.Answer{Steps: j.card.Done}, o.run.p.Sprintf(msgGaveUpInDoubt, j.card.Attempts))
+			continue
+		}
+		o.set(j, platform.StatusPending, platform.Answer{}, o.run.p.Sprintf(msgNotIssuedAttempts, j.card.Attempts))
+	}
 }
 
 // record commits the batch's outcomes to the journal, then reports them.

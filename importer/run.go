@@ -33,6 +33,9 @@ type job struct {
 	// foreign: the journal's entry for the card number is another
 	// holder's; this row's outcome must not overwrite it.
 	foreign bool
+	// doneBefore are the flow's steps when the card was last resent: a
+	// flow that moved on is continued without counting a resend.
+	doneBefore platform.Steps
 }
 
 // rawFields keeps the text of the report's columns for rows that never
