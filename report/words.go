@@ -40,12 +40,7 @@ func StatusLabel(p *lang.Printer, st platform.Status) string {
 var msgOr = lang.Msg("%s or %s", "%s 或 %s")
 
 // ListSep separates the items of a list in a sentence: ", " or "、".
-func ListSep(p *lang.Printer) string {
-	if p.Chinese() {
-		return "、"
-	}
-	return ", "
-}
+func ListSep(p *lang.Printer) string { return p.ListSep() }
 
 // JoinOr words a choice: ".csv, .xlsx or .json", ".csv、.xlsx 或 .json".
 func JoinOr(p *lang.Printer, items []string) string {

@@ -122,17 +122,7 @@ func colon(p *lang.Printer) string {
 }
 
 // semicolon separates two reasons, or two problems of a row: "; " or "；".
-func semicolon(p *lang.Printer) string {
-	if p.Chinese() {
-		return "；"
-	}
-	return "; "
-}
+func semicolon(p *lang.Printer) string { return p.PartSep() }
 
 // listSep separates the items of a list: ", " or "、".
-func listSep(p *lang.Printer) string {
-	if p.Chinese() {
-		return "、"
-	}
-	return ", "
-}
+func listSep(p *lang.Printer) string { return p.ListSep() }

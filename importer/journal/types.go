@@ -90,11 +90,7 @@ func (h *Holder) String(p *lang.Printer) string {
 				words[i] = p.Sprintf(key)
 			}
 		}
-		sep := ", "
-		if p.Chinese() {
-			sep = "、"
-		}
-		b.WriteString(p.Sprintf(msgHolderDiffers, strings.Join(words, sep)))
+		b.WriteString(p.Sprintf(msgHolderDiffers, strings.Join(words, p.ListSep())))
 	}
 	return b.String()
 }

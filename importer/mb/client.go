@@ -235,19 +235,9 @@ func (e *saidError) Unwrap() error { return e.is }
 
 // listSep joins the items of a list: ", " or "、"; parts of a message:
 // "; " or "；".
-func (c *Client) listSep() string {
-	if c.cfg.Printer.Chinese() {
-		return "、"
-	}
-	return ", "
-}
+func (c *Client) listSep() string { return c.cfg.Printer.ListSep() }
 
-func (c *Client) partSep() string {
-	if c.cfg.Printer.Chinese() {
-		return "；"
-	}
-	return "; "
-}
+func (c *Client) partSep() string { return c.cfg.Printer.PartSep() }
 
 // Verify asks mb_check whether the card's in-card code exists (SPEC §5).
 // It returns platform.ErrNotFound when it does not, a Conflict when the

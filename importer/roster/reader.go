@@ -265,12 +265,7 @@ func fieldName(p *lang.Printer, f validate.Field) string {
 }
 
 // listSep separates the items of a list: ", " or "、".
-func listSep(p *lang.Printer) string {
-	if p.Chinese() {
-		return "、"
-	}
-	return ", "
-}
+func listSep(p *lang.Printer) string { return p.ListSep() }
 
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))

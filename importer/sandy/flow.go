@@ -42,20 +42,10 @@ var (
 )
 
 // listSep joins the items of a list: ", " or "、".
-func (c *Client) listSep() string {
-	if c.cfg.Printer.Chinese() {
-		return "、"
-	}
-	return ", "
-}
+func (c *Client) listSep() string { return c.cfg.Printer.ListSep() }
 
 // partSep separates the parts of a message: "; " or "；".
-func (c *Client) partSep() string {
-	if c.cfg.Printer.Chinese() {
-		return "；"
-	}
-	return "; "
-}
+func (c *Client) partSep() string { return c.cfg.Printer.PartSep() }
 
 // joinNote joins two parts of a message: "a; b", "a；b".
 func (c *Client) joinNote(a, b string) string {

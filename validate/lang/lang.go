@@ -129,6 +129,22 @@ func (p *Printer) Tag() language.Tag {
 // Chinese reports whether the printer prints Chinese.
 func (p *Printer) Chinese() bool { return p.Tag() == Chinese }
 
+// ListSep separates the items of a list in a sentence: ", " or "、".
+func (p *Printer) ListSep() string {
+	if p.Chinese() {
+		return "、"
+	}
+	return ", "
+}
+
+// PartSep separates the parts of a message: "; " or "；".
+func (p *Printer) PartSep() string {
+	if p.Chinese() {
+		return "；"
+	}
+	return "; "
+}
+
 // Sprintf prints a registered message with its arguments. A key that was
 // never registered prints as the fmt format it is (and the catalogue test
 // reports it).
