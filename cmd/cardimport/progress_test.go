@@ -26,7 +26,7 @@ func TestProgressLinesOnAClock(t *testing.T) {
 	roster := copySample(t, "roster.csv")
 	var out, errb bytes.Buffer
 	e := &env{stdout: &out, stderr: &errb, getenv: func(k string) string { return c.env[k] }, progressEvery: 100 * time.Millisecond}
-	code := run(context.Background(), []string{"import", roster, "--endpoint", srv.MBEndpoint(), "--batch-size", "100", "--concurrency", "1", "--rate", "100"}, e)
+	code := run(context.Background(), []string{"import", roster, "--endpoint", srv.MBEndpoint(), "--batch-size", "40", "--concurrency", "1", "--rate", "100"}, e)
 	if code != exitPartial {
 		t.Fatalf("exit %d\n%s", code, errb.String())
 	}
@@ -44,5 +44,13 @@ func TestProgressLinesOnAClock(t *testing.T) {
 		if !strings.Contains(lines[len(lines)-1], want) {
 			t.Errorf("progress line lacks %s: %s", want, lines[len(lines)-1])
 		}
+	}
+	// Once rows finish, the rosters' byte position gives an ETA.
+	eta := false
+	for _, l := range lines {
+		eta = eta || strings.Contains(l, "eta=")
+	}
+	if !eta {
+		t.Errorf("no progress line has an ETA:\n%s", strings.Join(lines, "\n"))
 	}
 }

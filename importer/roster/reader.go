@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/cardimport/cardimport/validate"
@@ -90,6 +91,11 @@ type source interface {
 // A Reader is not safe for concurrent use. Rows it returns are the caller's:
 // the Reader never reuses their Cells.
 type Reader struct {
+	// consumed counts the bytes of the file (CSV) or of the sheet's XML
+	// (xlsx) read so far, out of size, for Progress; both 0 when unknown.
+	consumed *atomic.Int64
+	size     int64
+
 	path     string
 	sheet    string
 	source   string // path:sheet, once known
@@ -186,11 +192,17 @@ func open(path string, opts Options) (*Reader, error) {
 			f.Close()
 			return nil, &Error{Path: path, Err: sentence(p.Sprintf(msgZipNamedText, ext), ErrNotText)}
 		}
-		r, err := newCSVReader(path, f, f, opts)
+		var size int64
+		if fi, err := f.Stat(); err == nil {
+			size = fi.Size()
+		}
+		consumed := new(atomic.Int64)
+		r, err := newCSVReader(path, countingReader{f, consumed}, f, opts)
 		if err != nil {
 			f.Close()
 			return nil, err
 		}
+		r.consumed, r.size = consumed, size
 		return r, nil
 	default:
 		f.Close()
@@ -927,4 +939,27 @@ func describeNonZip(p *lang.Printer, head []byte) string {
 	default:
 		return p.Sprintf(msgNotZip)
 	}
+}
+
+// Progress says how far through the roster reading is: bytes of the CSV
+// file, or of the xlsx sheet's XML, read so far out of size (read ahead of
+// the rows handed out, by at most a batch). Both are 0 when the reader
+// cannot tell (xls, a CSV stream). Safe for concurrent use.
+func (r *Reader) Progress() (done, size int64) {
+	if r.consumed == nil || r.size <= 0 {
+		return 0, 0
+	}
+	return min(r.consumed.Load(), r.size), r.size
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

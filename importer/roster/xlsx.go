@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -273,7 +274,9 @@ func openXLSX(path string, opts Options, warnings []string) (*Reader, error) {
 		}
 		return fail(newMsg(p.Sprintf(msgSheetUnreadable, si.name, err), ErrCorrupt, err))
 	}
-	src.scan = xmlRows{newSheetScanner(rc, src.sst)}
+	part := ix.get(si.part)
+	r.consumed, r.size = new(atomic.Int64), int64(part.UncompressedSize64)
+	src.scan = xmlRows{newSheetScanner(countingReadCloser{countingReader{rc, r.consumed}, rc}, src.sst)}
 	r.src = src
 	if err := r.readHeader(opts); err != nil {
 		return nil, err
@@ -819,4 +822,10 @@ func (x *xlsxSource) close() error {
 		x.zr = nil
 	}
 	return errors.Join(errs...)
+}
+
+// countingReadCloser counts what is read of a part and closes it.
+type countingReadCloser struct {
+	countingReader
+	io.Closer
 }
