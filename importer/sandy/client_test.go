@@ -177,3 +177,51 @@ func TestAmbiguousAnswersAreUnknown(t *testing.T) {
 		})
 	}
 }
+
+// A recharge whose answer was lost but which the platform applied is
+// settled by a look at once, without waiting for the settle time; one not
+// there yet waits (SettleError), and is never resent before.
+func TestLostRechargeAnswerSettledAtOnce(t *testing.T) {
+	for _, applied := range []bool{true, false} {
+		var recharges atomic.Int32
+		c, _ := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case strings.HasSuffix(r.URL.Path, "/recharge"):
+				recharges.Add(1)
+				if hj, ok := w.(http.Hijacker); ok {
+					conn, _, _ := hj.Hijack()
+					conn.Close() // the answer is lost
+				}
+			case strings.HasSuffix(r.URL.Path, "/getcardhis"):
+				if applied {
+					io.WriteString(w, `{"data":[{"ori_money":12.5,"act_money":12.5,"amount":12.5,"type":6,"time":1,"id":1}],"pages":1.0,"page_size":100,"page":1}`)
+				} else {
+					io.WriteString(w, `{"data":[],"pages":0.0,"page_size":100,"page":1}`)
+				}
+			case strings.HasSuffix(r.URL.Path, "/getcardinfo"):
+				sum := "0"
+				if applied {
+					sum = "12.5"
+				}
+				io.WriteString(w, `{"card_id":"M1","phone":"13800138000","uname":"王","amount":12.5,"sum_recharge":`+sum+`,"birthday":""}`)
+			case strings.HasSuffix(r.URL.Path, "/getcards"):
+				io.WriteString(w, `{"cards":[{"card_id":"M1","id":7,"amount":12.5,"cur_score":0,"phone":"13800138000"}]}`)
+			}
+		})
+		flow := &Flow{Client: c, payType: PayType{ID: "1"}, defaultLevel: "1"}
+		card := &platform.Card{Card: validate.Card{Cardno: "M1", Name: "王", Phone: "13800138000", Sex: 1, HasBalance: true, Balance: validate.Money{Fen: 1250}}, Done: platform.StepOpen}
+		_, err := flow.Issue(context.Background(), []*platform.Card{card}, nil)
+		var settle *platform.SettleError
+		switch {
+		case applied && err != nil:
+			t.Errorf("applied recharge: err = %v, want it settled at once", err)
+		case applied && !card.Done.Has(platform.StepRecharge):
+			t.Errorf("applied recharge: steps %v", card.Done)
+		case !applied && !errors.As(err, &settle):
+			t.Errorf("recharge not there yet: err = %v, want a SettleError", err)
+		}
+		if n := recharges.Load(); n != 1 {
+			t.Errorf("applied=%v: %d recharges sent, want 1", applied, n)
+		}
+	}
+}

@@ -273,6 +273,14 @@ func (c *Flow) rechargeOnce(ctx context.Context, card *platform.Card, commit fun
 		return res, nil
 	case errors.Is(err, platform.ErrUnknownOutcome):
 		card.Suspect = true
+		// Most lost answers are of recharges the platform applied before
+		// it failed to answer: a look at once settles those. Only a
+		// recharge not there yet waits for the settle time (it may still
+		// be on its way); nothing is ever resent before then.
+		if v, verr := c.recharged(ctx, card); verr == nil && v.applied {
+			card.SettleAfter = time.Time{}
+			return res, nil
+		}
 		return res, &platform.SettleError{Until: card.SettleAfter,
 			Err: fmt.Errorf("the recharge of %s yuan got no answer and a late platform may still apply it: %w", card.Balance, err)}
 	}
