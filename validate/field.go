@@ -438,7 +438,7 @@ func FoldHeader(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+		if IsBlankRune(r) {
 			continue
 		}
 		b.WriteRune(unicode.ToLower(r))

@@ -50,7 +50,14 @@ func cleanText(s string) string {
 }
 
 // isTrimmed reports whether r is dropped from either end of a value.
-func isTrimmed(r rune) bool {
+func isTrimmed(r rune) bool { return IsBlankRune(r) }
+
+// IsBlankRune reports the characters that make no value: white space of
+// any kind (ASCII, tab, NBSP, U+3000 ideographic space…) and the invisible
+// zero-width characters and BOM. A cell of only these is blank; a value
+// and a header lose them at either end. The one definition of "blank"
+// the roster reader, header matching and the rules share.
+func IsBlankRune(r rune) bool {
 	switch r {
 	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u180e':
 		return true
