@@ -154,12 +154,17 @@ func open(path string, opts Options) (*Reader, error) {
 	head := magic[:n]
 	ext := strings.ToLower(filepath.Ext(path))
 	if bytes.HasPrefix(head, oleMagic) {
-		defer f.Close()
 		var size int64
 		if st, err := f.Stat(); err == nil {
 			size = st.Size()
 		}
-		return openXLS(path, f, size, ext, opts)
+		// The sheet's records are read as rows are: the reader owns the
+		// file from here and closes it with itself.
+		r, err := openXLS(path, f, size, ext, opts)
+		if err != nil {
+			f.Close()
+		}
+		return r, err
 	}
 	isZip := bytes.HasPrefix(head, zipMagic)
 	switch ext {

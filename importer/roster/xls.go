@@ -62,7 +62,7 @@ func openXLS(path string, f *os.File, size int64, ext string, opts Options) (*Re
 	case g.encrypted:
 		return fail(sentence(p.Sprintf(msgEncrypted), ErrEncrypted, ErrUnsupportedFormat))
 	}
-	src := &xlsxSource{path: path, kind: "xls", size: size, sst: g.sst, date1904: g.date1904, styles: g.styles(), warn: r.warn, p: p}
+	src := &xlsxSource{path: path, kind: "xls", size: size, sst: g.sst, date1904: g.date1904, styles: g.styles(), warn: r.warn, p: p, file: f}
 	ok := false
 	defer func() {
 		if !ok {

@@ -41,6 +41,7 @@ type xlsxSource struct {
 	path, sheet string
 	kind        string // "xlsx", or "xls" (biff.go)
 	zr          *zip.ReadCloser
+	file        io.Closer // xls: the compound file the sheet is read from
 	size        int64 // the file's size
 	budget      *budget
 	scan        rowSource
@@ -578,6 +579,10 @@ func (x *xlsxSource) close() error {
 	if x.zr != nil {
 		errs = append(errs, x.zr.Close())
 		x.zr = nil
+	}
+	if x.file != nil {
+		errs = append(errs, x.file.Close())
+		x.file = nil
 	}
 	return errors.Join(errs...)
 }

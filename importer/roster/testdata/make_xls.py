@@ -46,3 +46,18 @@ def book(path, date1904):
 
 book(sys.argv[1] + '/biff8_formats.xlsx', False)
 book(sys.argv[1] + '/biff8_1904.xlsx', True)
+
+
+def large(path, rows):
+    """A sheet whose records outlast the first read-ahead batch: the
+    workbook's file must stay open while the rows are read."""
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet('会员')
+    ws.write_row(0, 0, ['卡号', '密码', '卡内编码', '姓名', '手机', '性别', '余额'])
+    for i in range(1, rows + 1):
+        ws.write_row(i, 0, ['%08d' % (7000000 + i), '123456', 'K%05d' % i, '会员%d' % i, '139%08d' % i, '男' if i % 2 else '女'])
+        ws.write_number(i, 6, i % 1000 + 0.5)
+    wb.close()
+
+
+large(sys.argv[1] + '/large_sheet.xlsx', 1200)

@@ -10,7 +10,8 @@
 # saved as .xls by LibreOffice (soffice --convert-to xls) and by gnumeric
 # (ssconvert), the two programs that write BIFF8 here:
 #   biff8_formats_{libreoffice,gnumeric}.xls, biff8_1904_{libreoffice,gnumeric}.xls
-# and truncated_biff8.xls is the first half of the LibreOffice one.
+# and truncated_biff8.xls is the first half of the LibreOffice one;
+# large_sheet_libreoffice.xls has 1200 rows, more than one read-ahead batch.
 # LibreOffice turns numbers under "TRUE";"TRUE";"FALSE" into boolean cells;
 # gnumeric keeps them as numbers with the format.
 set -eu
@@ -29,6 +30,10 @@ for src in biff8_formats biff8_1904; do
 		exit 1
 	}
 done
+# A sheet longer than the reader's read-ahead, as LibreOffice saves it.
+soffice -env:UserInstallation="file://$tmp/profile" --headless \
+	--convert-to xls --outdir "$tmp/lo" "$tmp/large_sheet.xlsx" >/dev/null
+cp "$tmp/lo/large_sheet.xls" "$dir/large_sheet_libreoffice.xls"
 size=$(wc -c <"$dir/biff8_formats_libreoffice.xls")
 head -c $((size / 2)) "$dir/biff8_formats_libreoffice.xls" >"$dir/truncated_biff8.xls"
 chmod 644 "$dir"/*.xls
