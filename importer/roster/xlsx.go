@@ -42,7 +42,7 @@ type xlsxSource struct {
 	kind        string // "xlsx", or "xls" (biff.go)
 	zr          *zip.ReadCloser
 	file        io.Closer // xls: the compound file the sheet is read from
-	size        int64 // the file's size
+	size        int64     // the file's size
 	budget      *budget
 	scan        rowSource
 	sst         *sharedStrings
