@@ -254,3 +254,34 @@ func TestFlowThatMovesOnIsNotBounded(t *testing.T) {
 		}
 	}
 }
+
+// One request that fails every retry, on a platform that answers the
+// others, does not stop the run: its rows are pending for the next run.
+// Three in a row do, and so does the first when nothing was answered yet:
+// the platform is unreachable.
+func TestOneUnansweredRequestDoesNotStopTheRun(t *testing.T) {
+	for _, tt := range []struct {
+		failing   map[int32]bool // calls (1-based) that fail every retry
+		wantFatal bool
+	}{
+		{map[int32]bool{3: true}, false},
+		{map[int32]bool{3: true, 4: true, 5: true}, true},
+		{map[int32]bool{1: true}, true}, // never answered: unreachable
+	} {
+		f := &fakePlatform{}
+		f.issue = func(cards []*platform.Card) ([]platform.Answer, error) {
+			if tt.failing[f.calls.Load()] {
+				return nil, &platform.TransientError{Err: fmt.Errorf("HTTP 502")}
+			}
+			return issueAll(cards), nil
+		}
+		r := doRun(t, context.Background(), importer.Config{Rosters: []importer.Roster{rosterCSV(t, 100, nil)}, Platform: f, BatchSize: 10, Concurrency: 1})
+		got := statuses(r.lines)
+		if (r.err != nil) != tt.wantFatal {
+			t.Errorf("failing calls %v: err = %v", tt.failing, r.err)
+		}
+		if !tt.wantFatal && (got[platform.StatusPending] != 10 || got[platform.StatusIssued] != 90) {
+			t.Errorf("failing calls %v: statuses %v, want 90 issued and the failed batch pending", tt.failing, got)
+		}
+	}
+}

@@ -17,10 +17,10 @@ var (
 	msgRechargeNoAnswer = lang.Msg("opened; the recharge of %s yuan got no answer and the platform may still apply it: "+
 		"the next run checks the card's recharge history before anything is sent again",
 		"卡已开；充值 %s 元没有收到回复，平台可能稍后仍会入账：下次运行会先查这张卡的充值记录，再决定是否重发")
-	msgFlowUnfinished = lang.Msg("opened, but the run stopped before the card's flow was finished; the next run finishes it",
-		"卡已开，但运行在这张卡的各步完成前中止了；下次运行会接着完成")
-	msgSentUnverified = lang.Msg("sent, but no usable answer came back and the run stopped before it could be verified; the next run verifies it",
-		"已发送，但没有收到可用的回复，运行又在核实前中止了；下次运行会核实")
+	msgFlowUnfinished = lang.Msg("opened, but this run could not finish the card's flow; the next run finishes it",
+		"卡已开，但这次运行没能办完这张卡的各步；下次运行会接着办完")
+	msgSentUnverified = lang.Msg("sent, but no usable answer came back and this run could not verify it; the next run verifies it",
+		"已发送，但没有收到可用的回复，这次运行也没能核实；下次运行会核实")
 	msgBecause           = lang.Msg("%s: %v", "%s：%v")
 	msgAnswerLeftOut     = lang.Msg("the platform's answer left it out", "平台的回复里没有这张卡")
 	msgNoUsableAnswer    = lang.Msg("no usable answer came back", "没有收到可用的回复")
@@ -34,6 +34,7 @@ var (
 	msgVerifyFailed      = lang.Msg("%s, and verifying it failed: %v; the next run verifies it again", "%s，核实时又出错了：%v；下次运行会再核实")
 	msgNotIssuedAttempts = lang.Msg("not issued: %d attempts got no usable answer; run the same command again to retry", "未发卡：%d 次尝试都没有收到可用的回复；再运行一次同样的命令即可重试")
 	msgGaveUpInDoubt     = lang.Msg("%d attempts got no usable answer and the card may be on the platform: the next run verifies it and finishes it", "尝试了 %d 次都没有收到可用的回复，这张卡可能已在平台上：下次运行会先核实再接着办完")
+	msgNoAnswerPending   = lang.Msg("not sent: the platform did not answer after every retry (%v); run the same command again to send it", "未发送：重试了仍没有得到平台的回复（%v）；再运行一次同样的命令即可发送")
 	msgNoOutcome         = lang.Msg("internal error: the card was left without an outcome", "内部错误：这张卡没有得到结果")
 	logParked            = lang.Msg("a write got no answer; waiting until the platform's records are conclusive before checking it", "有一次写入没有收到回复；等平台的记录确定后再核对")
 	logLeftOut           = lang.Msg("platform answer left cards out; verifying them", "平台的回复漏了一些卡；正在核对")
@@ -86,8 +87,9 @@ func (o *outcomes) progress(ctx context.Context, c *platform.Card, a platform.An
 	return o.run.cfg.Journal.Step(ctx, c, a)
 }
 
-// abandon settles cards the run can no longer send: a card a request may
-// have issued is unknown (the next run verifies it), any other is pending.
+// abandon settles cards the run can no longer send — it stopped, or their
+// request failed every retry (cause): a card a request may have issued is
+// unknown (the next run verifies it), any other is pending.
 func (o *outcomes) abandon(jobs []*job, cause error) {
 	p := o.run.p
 	for _, j := range jobs {
@@ -108,7 +110,11 @@ func (o *outcomes) abandon(jobs []*job, cause error) {
 			o.set(j, platform.StatusUnknown, platform.Answer{}, msg)
 			continue
 		}
-		o.set(j, platform.StatusPending, platform.Answer{}, o.run.notSentReason())
+		reason := o.run.notSentReason()
+		if cause != nil && o.run.stopped() == nil {
+			reason = p.Sprintf(msgNoAnswerPending, cause) // the run goes on without it
+		}
+		o.set(j, platform.StatusPending, platform.Answer{}, reason)
 	}
 }
 
@@ -126,6 +132,10 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 	answers, err := r.cfg.Platform.Issue(ctx, cardsOf(jobs), o.progress)
 	var rej *platform.Rejection
 	var settle *platform.SettleError
+	var transient *platform.TransientError
+	if err == nil || errors.As(err, &rej) {
+		r.unanswered.Store(0) // the platform answers
+	}
 	switch {
 	case err == nil:
 		var missing []*job
@@ -170,13 +180,18 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 	case errors.Is(err, platform.ErrAuth):
 		r.fatal(err)
 		o.abandon(jobs, err)
+	case errors.As(err, &transient) && ctx.Err() == nil && !r.interrupted.Load() &&
+		r.unanswered.Add(1) < maxUnanswered:
+		// One request that failed every retry, on a platform that answers
+		// the others, is bad luck under routine faults, not an unreachable
+		// platform: its rows wait for the next run, and the run goes on.
+		o.abandon(jobs, err)
 	default:
 		if ctx.Err() == nil && !r.interrupted.Load() {
-			var t *platform.TransientError
 			switch {
-			case errors.As(err, &t) && t.Throttled:
+			case transient != nil && transient.Throttled:
 				r.fatal(p.Errorf(msgThrottledFatal, err))
-			case errors.As(err, &t):
+			case transient != nil:
 				r.fatal(p.Errorf(msgUnreachableFatal, err))
 			default:
 				r.fatal(err)
@@ -185,6 +200,10 @@ func (o *outcomes) issue(ctx context.Context, jobs []*job, round int) {
 		o.abandon(jobs, err)
 	}
 }
+
+// maxUnanswered is how many requests in a row may fail every retry before
+// the run concludes the platform is unreachable and stops.
+const maxUnanswered = 3
 
 // culprit returns the index of the card a batch refusal names, -1 when it
 // names none.

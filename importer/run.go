@@ -57,11 +57,16 @@ type run struct {
 	headers [][]string     // each roster's header, for rejects (collector only)
 
 	stopDispatch atomic.Bool // no new batches: budget, fatal error, interrupt
-	interrupted  atomic.Bool // no new requests at all
-	budgetHit    atomic.Bool
-	bad          atomic.Int64 // invalid and rejected rows
-	seen         atomic.Int64 // rows read
-	batches      atomic.Int64
+	// unanswered counts the requests in a row that failed every retry: at
+	// maxUnanswered the platform is taken as unreachable. It starts one
+	// short of that, so a platform that never answered stops the run at
+	// the first such request.
+	unanswered  atomic.Int64
+	interrupted atomic.Bool // no new requests at all
+	budgetHit   atomic.Bool
+	bad         atomic.Int64 // invalid and rejected rows
+	seen        atomic.Int64 // rows read
+	batches     atomic.Int64
 
 	// wg counts the goroutines that may still finish rows: the reader,
 	// the workers, and the batches parked until a late platform settles.
@@ -109,6 +114,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		slots:   make(chan struct{}, cfg.workers()),
 		halt:    make(chan struct{}),
 	}
+	r.unanswered.Store(maxUnanswered - 1)
 
 	readCtx, cancelRead := context.WithCancel(ctx)
 	defer cancelRead()
