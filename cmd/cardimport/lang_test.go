@@ -291,6 +291,8 @@ func TestErrorsInChinese(t *testing.T) {
 		{[]string{"journal", "--journal", filepath.Join(t.TempDir(), "none.db")}, exitFatal, []string{"没有发卡记录", "请用 --journal 指定"}},
 		{[]string{"completion", "tcsh"}, exitUsage, []string{`completion "tcsh"：只能是 bash、zsh 或 fish`}},
 		{[]string{"sandbox", "--throttle", "drop"}, exitUsage, []string{`--throttle "drop"：只能是 429 或 status`}},
+		{[]string{"import", roster, "--target", "sandy", "--endpoint", "http://127.0.0.1:9/api2/member-cjb"}, exitUsage, []string{"平台设置：sandy：缺少令牌 token（CARDIMPORT_SANDY_TOKEN）、商户 customer guid（--customer-guid 或 CARDIMPORT_SANDY_CUSTOMERGUID）"}},
+		{[]string{"import", roster, "--endpoint", "127.0.0.1:9/mb"}, exitUsage, []string{`平台设置：mb：接口地址 "127.0.0.1:9/mb" 不是 http(s) 网址`}},
 	} {
 		r := c.run(tt.args...)
 		for _, want := range tt.want {

@@ -48,16 +48,24 @@ type Client struct {
 	cfg Config
 }
 
+// The settings New requires, as MissingSettings names them.
+var (
+	msgNeedGPID   = lang.Msg("gpid (--gpid or CARDIMPORT_GPID)", "应用 gpid（--gpid 或 CARDIMPORT_GPID）")
+	msgNeedMSID   = lang.Msg("msid (--msid or CARDIMPORT_MSID)", "门店 msid（--msid 或 CARDIMPORT_MSID）")
+	msgNeedAPIKey = lang.Msg("api key (CARDIMPORT_APIKEY)", "API 密钥 api key（CARDIMPORT_APIKEY）")
+	msgNeedSecret = lang.Msg("app secret (CARDIMPORT_APPSECRET)", "应用密钥 app secret（CARDIMPORT_APPSECRET）")
+)
+
 // New checks cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	if err := platform.CheckEndpoint("mb", cfg.Endpoint); err != nil {
+	if err := platform.CheckEndpoint(cfg.Printer, "mb", cfg.Endpoint); err != nil {
 		return nil, err
 	}
-	if err := platform.MissingSettings("mb",
-		platform.Need{Value: cfg.GPID, How: "gpid (--gpid or CARDIMPORT_GPID)"},
-		platform.Need{Value: cfg.MSID, How: "msid (--msid or CARDIMPORT_MSID)"},
-		platform.Need{Value: cfg.APIKey, How: "api key (CARDIMPORT_APIKEY)"},
-		platform.Need{Value: cfg.AppSecret, How: "app secret (CARDIMPORT_APPSECRET)"},
+	if err := platform.MissingSettings(cfg.Printer, "mb",
+		platform.Need{Value: cfg.GPID, How: msgNeedGPID},
+		platform.Need{Value: cfg.MSID, How: msgNeedMSID},
+		platform.Need{Value: cfg.APIKey, How: msgNeedAPIKey},
+		platform.Need{Value: cfg.AppSecret, How: msgNeedSecret},
 	); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package mb
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/validate"
@@ -38,7 +37,7 @@ func connect(ctx context.Context, c platform.Connection) (*platform.Session, err
 		Printer: c.Printer,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", platform.ErrConfig, err)
+		return nil, platform.ConfigError(c.Printer, err)
 	}
 	if err := client.Preflight(ctx); err != nil {
 		return nil, err

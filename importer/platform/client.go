@@ -11,38 +11,45 @@ import (
 	"time"
 
 	"github.com/cardimport/cardimport/importer/pace"
+	"github.com/cardimport/cardimport/validate/lang"
 )
 
 // What the platform clients share: settings checks, the request defaults,
 // the classification of HTTP statuses and of throttle and busy words,
 // lenient JSON scalars and Retry-After.
 
+var (
+	msgNotURL  = lang.Msg("%s: endpoint %q is not an http(s) URL", "%s：接口地址 %q 不是 http(s) 网址")
+	msgMissing = lang.Msg("%s: missing %s", "%s：缺少%s")
+)
+
 // CheckEndpoint checks that raw is an http(s) URL; client names the
-// platform in the error ("mb").
-func CheckEndpoint(client, raw string) error {
+// platform in the error ("mb"), worded in p's language.
+func CheckEndpoint(p *lang.Printer, client, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%s: endpoint %q is not an http(s) URL", client, raw)
+		return p.Errorf(msgNotURL, client, raw)
 	}
 	return nil
 }
 
 // Need is one required setting of a client: its value, and how the user
-// gives it ("gpid (--gpid or CARDIMPORT_GPID)").
+// gives it, a catalogue message ("gpid (--gpid or CARDIMPORT_GPID)").
 type Need struct{ Value, How string }
 
-// MissingSettings names the needs without a value; nil when none.
-func MissingSettings(client string, needs ...Need) error {
+// MissingSettings names the needs without a value in p's language; nil
+// when none.
+func MissingSettings(p *lang.Printer, client string, needs ...Need) error {
 	var missing []string
 	for _, n := range needs {
 		if n.Value == "" {
-			missing = append(missing, n.How)
+			missing = append(missing, p.Sprintf(n.How))
 		}
 	}
 	if len(missing) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s: missing %s", client, strings.Join(missing, ", "))
+	return p.Errorf(msgMissing, client, strings.Join(missing, p.ListSep()))
 }
 
 // Requester is the request machinery of a client: its HTTP client, the

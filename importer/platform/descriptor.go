@@ -90,7 +90,14 @@ type Connection struct {
 // ErrConfig means a connection's settings are incomplete or wrong (a
 // missing id or secret, an endpoint that is not a URL): the user's to fix
 // before anything is sent.
-var ErrConfig = errors.New("platform settings")
+var ErrConfig = errors.New(lang.Msg("platform settings", "平台设置"))
+
+var msgConfig = lang.Msg("%v: %v", "%v：%v")
+
+// ConfigError marks err as an ErrConfig, worded in p's language.
+func ConfigError(p *lang.Printer, err error) error {
+	return p.Errorf(msgConfig, ErrConfig, err)
+}
 
 // Setting returns the descriptor's setting with the key.
 func (d *Descriptor) Setting(key string) (Setting, bool) {

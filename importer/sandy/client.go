@@ -56,6 +56,12 @@ var (
 	msgAuthExpired = lang.Msg("platform refused the credentials: sandy: %s: %v (the platform says the system has expired: the restaurant's subscription)", "平台拒绝了凭据：sandy：%s：%v（平台说系统已过期：是这家餐厅的订阅到期了）")
 )
 
+// The settings New requires, as MissingSettings names them.
+var (
+	msgNeedToken = lang.Msg("token (CARDIMPORT_SANDY_TOKEN)", "令牌 token（CARDIMPORT_SANDY_TOKEN）")
+	msgNeedGUID  = lang.Msg("customer guid (--customer-guid or CARDIMPORT_SANDY_CUSTOMERGUID)", "商户 customer guid（--customer-guid 或 CARDIMPORT_SANDY_CUSTOMERGUID）")
+)
+
 // Client talks to member-cjb.
 type Client struct {
 	cfg Config
@@ -63,12 +69,12 @@ type Client struct {
 
 // New checks cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	if err := platform.CheckEndpoint("sandy", cfg.Base); err != nil {
+	if err := platform.CheckEndpoint(cfg.Printer, "sandy", cfg.Base); err != nil {
 		return nil, err
 	}
-	if err := platform.MissingSettings("sandy",
-		platform.Need{Value: cfg.Token, How: "token (CARDIMPORT_SANDY_TOKEN)"},
-		platform.Need{Value: cfg.CustomerGUID, How: "customer guid (--customer-guid or CARDIMPORT_SANDY_CUSTOMERGUID)"},
+	if err := platform.MissingSettings(cfg.Printer, "sandy",
+		platform.Need{Value: cfg.Token, How: msgNeedToken},
+		platform.Need{Value: cfg.CustomerGUID, How: msgNeedGUID},
 	); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package sandy
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/cardimport/cardimport/importer/platform"
 	"github.com/cardimport/cardimport/validate/lang"
@@ -34,7 +33,7 @@ func connect(ctx context.Context, c platform.Connection) (*platform.Session, err
 		Printer: c.Printer,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", platform.ErrConfig, err)
+		return nil, platform.ConfigError(c.Printer, err)
 	}
 	flow, setup, err := client.Prepare(ctx, c.AllowRechargeBonus || c.ReadOnly)
 	if err != nil {
