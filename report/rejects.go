@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -110,15 +111,30 @@ func (r *Rejects) Write(rj Reject) error {
 	id := r.headerID(header)
 	r.vals = append(r.vals[:0], intValue(id), textValue(rj.Reason))
 	for _, c := range rj.Cells {
-		if c.Kind == validate.KindDate && !c.Time.IsZero() {
-			r.vals = append(r.vals, dateValue(c.Time))
-		} else {
-			r.vals = append(r.vals, textValue(c.Text))
+		v := textValue(c.Text)
+		if digits, lost := validate.LostDigits(c); lost {
+			// As text, 6222000012345680 would read back as a card number
+			// that nobody holds: written as Excel shows a number too long
+			// for it, the re-imported row is rejected again.
+			v = textValue(scientific(digits))
+		} else if c.Kind == validate.KindDate && !c.Time.IsZero() {
+			v = dateValue(c.Time)
 		}
+		r.vals = append(r.vals, v)
 	}
 	r.sp.put(r.vals)
 	r.rows++
 	return nil
+}
+
+// scientific writes an integer in Excel's scientific notation, all its
+// significant digits kept: 110105197305275000 → 1.10105197305275E+17.
+func scientific(digits string) string {
+	mant := digits[:1]
+	if frac := strings.TrimRight(digits[1:], "0"); frac != "" {
+		mant += "." + frac
+	}
+	return mant + "E+" + strconv.Itoa(len(digits)-1)
 }
 
 // headerID returns the id of header, adding its names to the union when it

@@ -274,3 +274,16 @@ func equalRecords(a, b [][]string) bool {
 	}
 	return true
 }
+
+func TestScientific(t *testing.T) {
+	for _, tt := range []struct{ digits, want string }{
+		{"110105197305275000", "1.10105197305275E+17"},
+		{"6222000012345680000", "6.22200001234568E+18"},
+		{"6222000012345678", "6.222000012345678E+15"},
+		{"1000000000000000", "1E+15"},
+	} {
+		if got := scientific(tt.digits); got != tt.want {
+			t.Errorf("scientific(%s) = %s, want %s", tt.digits, got, tt.want)
+		}
+	}
+}

@@ -36,6 +36,17 @@ type Cell struct {
 	Time time.Time // set for KindDate
 }
 
+// LostDigits reports whether c is a number cell longer than the 15
+// significant digits Excel keeps: whatever its last digits show, they are
+// not what was typed. digits is the whole number as the cell shows it.
+func LostDigits(c Cell) (digits string, lost bool) {
+	if c.Kind != KindNumber {
+		return "", false
+	}
+	s := trimZeroFraction(foldWidth(c.Text))
+	return s, len(s) > maxExcelDigits && allDigits(s)
+}
+
 // TextCell returns a text cell, the form of every CSV field.
 func TextCell(s string) Cell { return Cell{Text: s} }
 

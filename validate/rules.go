@@ -88,12 +88,12 @@ func (c *checker) ident(f Field, cell Cell, s string, r *identRule) (string, boo
 		c.fail(f, hintScientific)
 		return "", false
 	}
+	if _, lost := LostDigits(cell); lost {
+		c.fail(f, reasonFirst15)
+		return "", false
+	}
 	if cell.Kind == KindNumber {
 		s = trimZeroFraction(s)
-		if len(s) > maxExcelDigits && allDigits(s) {
-			c.fail(f, reasonFirst15)
-			return "", false
-		}
 	}
 	ok := true
 	n := utf8.RuneCountInString(s)
@@ -436,7 +436,7 @@ func (c *checker) points(_ Cell, s string) {
 
 func (c *checker) idnumber(cell Cell, s string) {
 	s = foldWidth(s)
-	if cell.Kind == KindNumber && len(trimZeroFraction(s)) > maxExcelDigits {
+	if _, lost := LostDigits(cell); lost {
 		c.fail(IDNumber, reasonIDNumberCell)
 		return
 	}

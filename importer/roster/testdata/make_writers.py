@@ -128,7 +128,34 @@ def errors_csv(path):
             f.write(",".join(row) + "\r\n")
 
 
+# Identifiers typed into number cells, longer than the 15 digits Excel
+# keeps: card numbers of 16 and 19 digits, ID numbers of 18. The first ID
+# rounded to 15 digits (110105197305275000) still passes the check digit.
+LOST_HEADER = ["卡号", "密码", "卡内编码", "姓名", "手机", "性别", "身份证号", "余额"]
+LOST = [
+    [6222000012345678, "123456", "201", "西瓜", "13800138000", "女", 110105197305275262, "10.00"],
+    [6222000012345678901, "654321", "202", "张三", "13900139001", "男", "11010519491231002X", "20.00"],
+    ["0100103", "111111", "203", "李四", "13700137002", "男", 510107196011085650, "30.00"],
+    ["0100104", "222222", "204", "王五", "13600136003", "女", "", "40.00"],
+]
+
+
+def lost_xlsxwriter(path):
+    wb = xlsxwriter.Workbook(path)
+    wb.set_properties({"created": CREATED})
+    ws = wb.add_worksheet("会员")
+    ws.write_row(0, 0, LOST_HEADER)
+    for r, row in enumerate(LOST, 1):
+        for c, v in enumerate(row):
+            if isinstance(v, int):
+                ws.write_number(r, c, float(v))
+            elif v:
+                ws.write_string(r, c, v)
+    wb.close()
+
+
 padded_xlsxwriter(os.path.join(OUT, "padded_cardno_xlsxwriter.xlsx"))
 padded_openpyxl(os.path.join(OUT, "padded_cardno_openpyxl.xlsx"))
 errors_xlsxwriter(os.path.join(OUT, "formula_errors_xlsxwriter.xlsx"))
 errors_csv(os.path.join(OUT, "formula_errors.csv"))
+lost_xlsxwriter(os.path.join(OUT, "lost_digits_xlsxwriter.xlsx"))

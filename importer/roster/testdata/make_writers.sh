@@ -15,7 +15,10 @@
 #     formulas whose results are errors (#N/A, #REF!, #DIV/0!…), in
 #     required and optional columns;
 #   formula_errors.csv
-#     the same as CSV text, with LibreOffice's Err:502.
+#     the same as CSV text, with LibreOffice's Err:502;
+#   lost_digits_{xlsxwriter,libreoffice,gnumeric}.xlsx
+#     card numbers of 16 and 19 digits and ID numbers of 18 typed into
+#     number cells, beyond the 15 digits Excel keeps.
 # The LibreOffice and gnumeric files are the xlsxwriter ones opened,
 # recalculated and saved again by those programs, so each carries that
 # writer's own styles.xml and cell XML. go test -update does not touch them.
@@ -36,7 +39,7 @@ cat >"$tmp/profile/user/registrymodifications.xcu" <<'XCU'
 </oor:items>
 XCU
 
-for quirk in padded_cardno formula_errors; do
+for quirk in padded_cardno formula_errors lost_digits; do
 	src="$tmp/${quirk}_xlsxwriter.xlsx"
 	soffice -env:UserInstallation="file://$tmp/profile" --headless \
 		--convert-to xlsx:"Calc MS Excel 2007 XML" --outdir "$tmp/lo" "$src" >/dev/null
@@ -48,4 +51,5 @@ for quirk in padded_cardno formula_errors; do
 	cp "$src" "$dir/"
 done
 cp "$tmp/padded_cardno_openpyxl.xlsx" "$tmp/formula_errors.csv" "$dir/"
-chmod 644 "$dir"/padded_cardno_*.xlsx "$dir"/formula_errors_*.xlsx "$dir/formula_errors.csv"
+chmod 644 "$dir"/padded_cardno_*.xlsx "$dir"/formula_errors_*.xlsx "$dir/formula_errors.csv" \
+	"$dir"/lost_digits_*.xlsx
