@@ -163,12 +163,11 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
+// joinMessages joins two parts of a row's message, a part said twice
+// once.
 func joinMessages(p *lang.Printer, a, b string) string {
-	switch {
-	case a == "" || a == b:
-		return b
-	case b == "":
+	if a == b {
 		return a
 	}
-	return joinMsg(p, a, b)
+	return p.Join(a, b)
 }

@@ -292,7 +292,7 @@ func (o *outcomes) verify(ctx context.Context, jobs []*job, why string, round in
 			j.card.Done |= a.Steps
 			notFound = append(notFound, j)
 		case err == nil:
-			o.set(j, platform.StatusIssued, a, joinMsg(r.p, r.p.Sprintf(msgConfirmedVerified, why), a.Missing))
+			o.set(j, platform.StatusIssued, a, r.p.Join(r.p.Sprintf(msgConfirmedVerified, why), a.Missing))
 		case errors.Is(err, platform.ErrNotFound):
 			notFound = append(notFound, j)
 		case errors.As(err, &settle):
@@ -305,18 +305,6 @@ func (o *outcomes) verify(ctx context.Context, jobs []*job, why string, round in
 		}
 	}
 	return notFound
-}
-
-// joinMsg joins two parts of a row's message: "a; b", or "a；b" in
-// Chinese.
-func joinMsg(p *lang.Printer, a, b string) string {
-	if b == "" {
-		return a
-	}
-	if p.Chinese() {
-		return a + "；" + b
-	}
-	return a + "; " + b
 }
 
 // resend sends again cards verified as not issued, a bounded number of times.

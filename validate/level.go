@@ -87,7 +87,7 @@ func (x *levelIndex) describe() localized { return (*levelNames)(x) }
 type levelNames levelIndex
 
 func (x *levelNames) in(p *lang.Printer) string {
-	names := strings.Join(x.listed, listSep(p))
+	names := strings.Join(x.listed, p.ListSep())
 	switch {
 	case x.count == 0:
 		return p.Sprintf(msgNoLevels)

@@ -256,7 +256,7 @@ func (l *lengthList) in(p *lang.Printer) string {
 	if p.Chinese() {
 		or = "或"
 	}
-	return strings.Join(l.parts[:n-1], listSep(p)) + or + l.parts[n-1]
+	return strings.Join(l.parts[:n-1], p.ListSep()) + or + l.parts[n-1]
 }
 
 // badRune explains a character that has no place in a phone number.

@@ -97,5 +97,5 @@ func Message(ps []Problem) string {
 			errs = append(errs, p.String())
 		}
 	}
-	return strings.Join(append(errs, warns...), semicolon(ps[0].lang))
+	return strings.Join(append(errs, warns...), ps[0].lang.PartSep())
 }

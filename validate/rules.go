@@ -106,7 +106,7 @@ func (c *checker) ident(f Field, cell Cell, s string, r *identRule) (string, boo
 	case n < r.min:
 		reason := p.Sprintf(r.short[unit], n, r.min, r.max)
 		if cell.Kind == KindNumber {
-			reason += semicolon(p) + p.Sprintf(hintNumber)
+			reason += p.PartSep() + p.Sprintf(hintNumber)
 		}
 		c.add(f, reason, false)
 		ok = false

@@ -120,9 +120,3 @@ func colon(p *lang.Printer) string {
 	}
 	return ": "
 }
-
-// semicolon separates two reasons, or two problems of a row: "; " or "；".
-func semicolon(p *lang.Printer) string { return p.PartSep() }
-
-// listSep separates the items of a list: ", " or "、".
-func listSep(p *lang.Printer) string { return p.ListSep() }

@@ -270,7 +270,7 @@ func journalExport(ctx context.Context, e *env, in *journal.Inspector, file stri
 		return rep.Write(&report.Line{
 			Source: en.Source, Row: en.Row, Status: st, Cardno: en.Cardno, Extid: en.Extid, Name: en.Name,
 			Phone: en.Phone, Mbno: en.Mbno, ID: en.ID, Balance: en.Balance, Attempts: en.Attempts,
-			Message: joinNonEmpty(en.Error, p.Sprintf(msgExportLine, en.Run, en.Target, en.Merchant)),
+			Message: p.Join(en.Error, p.Sprintf(msgExportLine, en.Run, en.Target, en.Merchant)),
 		})
 	})
 	if err != nil {
@@ -282,11 +282,4 @@ func journalExport(ctx context.Context, e *env, in *journal.Inspector, file stri
 	}
 	fmt.Fprint(e.stdout, p.Sprintf(msgExportWrote, file, strconv.Itoa(sum.Rows)))
 	return nil
-}
-
-func joinNonEmpty(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "; " + b
 }

@@ -241,12 +241,6 @@ type saidError struct {
 func (e *saidError) Error() string { return e.msg }
 func (e *saidError) Unwrap() error { return e.is }
 
-// listSep joins the items of a list: ", " or "、"; parts of a message:
-// "; " or "；".
-func (c *Client) listSep() string { return c.cfg.Printer.ListSep() }
-
-func (c *Client) partSep() string { return c.cfg.Printer.PartSep() }
-
 // Verify asks mb_check whether the card's in-card code exists (SPEC §5).
 // It returns platform.ErrNotFound when it does not, a Conflict when the
 // code belongs to another card number or the platform names another
@@ -270,7 +264,7 @@ func (c *Client) Verify(ctx context.Context, card *platform.Card) (platform.Answ
 		differs = append(differs, p.Sprintf(msgDiffPhone, validate.MaskPhone(a.Phone)))
 	}
 	if len(differs) > 0 {
-		a.Conflict = p.Sprintf(msgOtherMember, card.Cardno, strings.Join(differs, c.listSep()))
+		a.Conflict = p.Sprintf(msgOtherMember, card.Cardno, strings.Join(differs, c.cfg.Printer.ListSep()))
 		return a, nil
 	}
 	if a.Name == "" || a.Phone == "" {
@@ -305,7 +299,7 @@ func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, err
 		}
 		found = append(found, p.Sprintf(msgOnPlatform, k.what, a.Cardno, a.Mbno))
 	}
-	return strings.Join(found, c.partSep()), nil
+	return strings.Join(found, c.cfg.Printer.PartSep()), nil
 }
 
 // Check runs mb_check with one key: extid, id, mbno or phone. mb_check is

@@ -39,7 +39,7 @@ func (r *Reader) require(fields []validate.Field) error {
 		if f < 0 || f >= validate.NumFields || r.byField[f] >= 0 {
 			continue
 		}
-		m := p.Sprintf(msgMissingField, fieldName(p, f), strings.Join(f.Aliases(), listSep(p)))
+		m := p.Sprintf(msgMissingField, fieldName(p, f), strings.Join(f.Aliases(), p.ListSep()))
 		for _, c := range r.columns {
 			if g, ok := validate.LookupHeader(c.Name); ok && g == f && c.Ignored {
 				m += p.Sprintf(msgMissingIgnored, c.describeIn(p), shellArg(c.Name))
@@ -144,7 +144,7 @@ func joinWords(p *lang.Printer, ws []string, and bool) string {
 	case and:
 		conj = " and "
 	}
-	return strings.Join(ws[:len(ws)-1], listSep(p)) + conj + ws[len(ws)-1]
+	return strings.Join(ws[:len(ws)-1], p.ListSep()) + conj + ws[len(ws)-1]
 }
 
 // mapArg suggests --map for a column; in Chinese it names the field by
@@ -393,7 +393,7 @@ func (r *Reader) headerList() string {
 			break
 		}
 	}
-	return strings.Join(hs, listSep(r.p))
+	return strings.Join(hs, r.p.ListSep())
 }
 
 func (r *Reader) letters(idx []int) string {
@@ -401,7 +401,7 @@ func (r *Reader) letters(idx []int) string {
 	for i, j := range idx {
 		ls[i] = r.columns[j].Letter
 	}
-	return strings.Join(ls, listSep(r.p))
+	return strings.Join(ls, r.p.ListSep())
 }
 
 // columnLetter turns a 0-based index into A, B, …, Z, AA, AB, …

@@ -321,7 +321,7 @@ func TestQuirkFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkKinds(t, rows, tt.rows)
+			checkRows(t, rows, tt.rows)
 		})
 	}
 }

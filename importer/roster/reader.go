@@ -267,7 +267,7 @@ func fieldList(p *lang.Printer) string {
 	for _, f := range validate.Fields() {
 		names = append(names, fieldName(p, f))
 	}
-	return strings.Join(names, listSep(p))
+	return strings.Join(names, p.ListSep())
 }
 
 // fieldName names a field in a message: cardno, or 卡号 in Chinese.
@@ -279,9 +279,6 @@ func fieldName(p *lang.Printer, f validate.Field) string {
 	}
 	return f.String()
 }
-
-// listSep separates the items of a list: ", " or "、".
-func listSep(p *lang.Printer) string { return p.ListSep() }
 
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))

@@ -18,13 +18,14 @@ import (
 )
 
 // wantRow is a row as a test expects it: its line and its cells, each
-// written "T:text", "N:number" or "D:2006-01-02" (kind prefix optional when
-// the kind is text).
+// written "T:text", "N:number", "D:2006-01-02" or "E:#N/A" (kind prefix
+// optional when the kind is text).
 type wantRow struct {
 	line  int
 	cells []string
 }
 
+// cellString renders a cell as a wantRow writes it.
 func cellString(c validate.Cell) string {
 	return string("TNDE"[c.Kind]) + ":" + c.Text
 }
@@ -50,6 +51,8 @@ func readAll(t *testing.T, path string, opts Options) (*Reader, []Row, error) {
 	}
 }
 
+// checkRows compares rows cell by cell, and a date cell's Time with its
+// text.
 func checkRows(t *testing.T, got []Row, want []wantRow) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -70,10 +73,10 @@ func checkRows(t *testing.T, got []Row, want []wantRow) {
 				want = "T:" + want
 			}
 			if got := cellString(c); got != want {
-				t.Errorf("line %d cell %d: %q, want %q", g.Line, j, got, want)
+				t.Errorf("line %d cell %s: %q, want %q", g.Line, columnLetter(j), got, want)
 			}
 			if c.Kind == validate.KindDate && c.Time.Format("2006-01-02") != c.Text {
-				t.Errorf("line %d cell %d: Time %v does not match %q", g.Line, j, c.Time, c.Text)
+				t.Errorf("line %d cell %s: Time %v does not match %q", g.Line, columnLetter(j), c.Time, c.Text)
 			}
 		}
 	}

@@ -110,7 +110,7 @@ func TestUnreadableStyles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkKinds(t, got, []wantRow{{2, []string{"010005"}}})
+			checkRows(t, got, []wantRow{{2, []string{"010005"}}})
 			checkWarnings(t, r.Warnings(), nil)
 		})
 	}
@@ -133,5 +133,5 @@ func TestStylesPartFromRels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkKinds(t, got, []wantRow{{2, []string{"NO000042"}}})
+	checkRows(t, got, []wantRow{{2, []string{"NO000042"}}})
 }

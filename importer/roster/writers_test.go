@@ -4,43 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/cardimport/cardimport/validate"
 )
-
-// kindString renders a cell as checkRows's wants do, with E: for a formula
-// error cell.
-func kindString(c validate.Cell) string {
-	return string("TNDE"[c.Kind]) + ":" + c.Text
-}
-
-// checkKinds compares rows cell by cell; a want without a kind prefix is
-// a text cell.
-func checkKinds(t *testing.T, got []Row, want []wantRow) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("got %d rows, want %d", len(got), len(want))
-	}
-	for i := 0; i < len(got) && i < len(want); i++ {
-		g, w := got[i], want[i]
-		if g.Line != w.line {
-			t.Errorf("row %d: line %d, want %d", i, g.Line, w.line)
-		}
-		if len(g.Cells) != len(w.cells) {
-			t.Errorf("line %d: %d cells, want %d", g.Line, len(g.Cells), len(w.cells))
-			continue
-		}
-		for j, c := range g.Cells {
-			want := w.cells[j]
-			if len(want) < 2 || want[1] != ':' {
-				want = "T:" + want
-			}
-			if got := kindString(c); got != want {
-				t.Errorf("line %d cell %s: %q, want %q", g.Line, columnLetter(j), got, want)
-			}
-		}
-	}
-}
 
 // The fixtures of testdata/make_writers.sh: the same rosters written by
 // xlsxwriter and openpyxl, and saved again by LibreOffice and gnumeric,
@@ -99,7 +63,7 @@ func TestWriterFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkKinds(t, rows, tt.rows)
+			checkRows(t, rows, tt.rows)
 			numeric := ""
 			for _, c := range r.Columns() {
 				if c.Numeric {
@@ -148,7 +112,7 @@ func TestPaddedColumnWarnings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkKinds(t, got, []wantRow{{2, []string{tt.want[0], "西瓜"}}, {3, []string{tt.want[1], "张三"}}})
+			checkRows(t, got, []wantRow{{2, []string{tt.want[0], "西瓜"}}, {3, []string{tt.want[1], "张三"}}})
 			checkWarnings(t, r.Warnings(), tt.warnings)
 			for _, w := range r.Warnings() {
 				if tt.warnings == nil && strings.Contains(w, "leading zeros") {

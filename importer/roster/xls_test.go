@@ -45,7 +45,7 @@ func TestXLSFixtures(t *testing.T) {
 			if r.Format() != "xls" || r.Sheet() != "会员" || r.Source() != p+":会员" || r.HeaderLine() != 1 {
 				t.Errorf("format %s sheet %s source %s header %d", r.Format(), r.Sheet(), r.Source(), r.HeaderLine())
 			}
-			checkKinds(t, got, tt.rows)
+			checkRows(t, got, tt.rows)
 			numeric := ""
 			for _, c := range r.Columns() {
 				if c.Numeric {

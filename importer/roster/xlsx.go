@@ -214,7 +214,7 @@ func chooseSheetIn(p *lang.Printer, sheets []sheetInfo, want string, warn func(s
 			names[i] = p.Sprintf(msgHidden, s.name)
 		}
 	}
-	list := strings.Join(names, listSep(p))
+	list := strings.Join(names, p.ListSep())
 	if want != "" {
 		pick := -1
 		for i, s := range sheets {
@@ -262,10 +262,10 @@ func chooseSheetIn(p *lang.Printer, sheets []sheetInfo, want string, warn func(s
 		return sheetInfo{}, newMsg(p.Sprintf(msgNoVisible, list), ErrNoSheet)
 	}
 	if len(hidden) > 0 {
-		warn(p.Sprintf(msgSkippedHidden, strings.Join(hidden, listSep(p)), sheets[pick].name))
+		warn(p.Sprintf(msgSkippedHidden, strings.Join(hidden, p.ListSep()), sheets[pick].name))
 	}
 	if len(others) > 0 {
-		warn(p.Sprintf(msgOtherSheets, strings.Join(others, listSep(p)), sheets[pick].name))
+		warn(p.Sprintf(msgOtherSheets, strings.Join(others, p.ListSep()), sheets[pick].name))
 	}
 	return sheets[pick], nil
 }
@@ -559,7 +559,7 @@ func (x *xlsxSource) mergeWarnings() {
 			more = x.p.Sprintf(msgMergedMore, itoa(n)) // 等共 5 处: the whole count
 		}
 	}
-	x.warn(x.p.Sprintf(msgMerged, strings.Join(shown, listSep(x.p)), more))
+	x.warn(x.p.Sprintf(msgMerged, strings.Join(shown, x.p.ListSep()), more))
 }
 
 func (x *xlsxSource) close() error {

@@ -231,7 +231,7 @@ func TestErrorCellsAndExcelizeFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkKinds(t, got, []wantRow{
+	checkRows(t, got, []wantRow{
 		{2, []string{"0100101", "E:#SPILL!"}},
 		{3, []string{"E:#GETTING_DATA", "#N/A"}},
 		{4, []string{"0100104", "E:#CALC!"}},
@@ -256,7 +256,7 @@ func TestErrorCellsAndExcelizeFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkKinds(t, got, []wantRow{
+	checkRows(t, got, []wantRow{
 		{2, []string{"010005", "西瓜", "N:13800138000"}},
 		{3, []string{"VIP0042", "张三", "N:13900139001"}},
 	})

@@ -41,23 +41,6 @@ var (
 	msgPhoneHolds     = lang.Msg("phone %s already holds card %s", "手机号 %s 已经有卡 %s")
 )
 
-// listSep joins the items of a list: ", " or "、".
-func (c *Client) listSep() string { return c.cfg.Printer.ListSep() }
-
-// partSep separates the parts of a message: "; " or "；".
-func (c *Client) partSep() string { return c.cfg.Printer.PartSep() }
-
-// joinNote joins two parts of a message: "a; b", "a；b".
-func (c *Client) joinNote(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + c.partSep() + b
-}
-
 // Sends reports whether the flow sends a roster field to member-cjb:
 // cardopen takes number, name, phone, sex and level, recharge the
 // balance, modcardinfo the birthday. The API has no place for the rest.
@@ -125,7 +108,7 @@ func (c *Client) Prepare(ctx context.Context, allowBonus bool) (*Flow, Setup, er
 		for _, pt := range rules.PayTypes {
 			names = append(names, pt.ID+" "+pt.Name)
 		}
-		return nil, Setup{}, errors.New(p.Sprintf(msgNoCash, strings.Join(names, c.listSep())))
+		return nil, Setup{}, errors.New(p.Sprintf(msgNoCash, strings.Join(names, c.cfg.Printer.ListSep())))
 	}
 	s.PayType = rules.PayTypes[cash]
 	for _, r := range rules.Rules {
@@ -138,7 +121,7 @@ func (c *Client) Prepare(ctx context.Context, allowBonus bool) (*Flow, Setup, er
 		for _, r := range s.Bonus {
 			desc = append(desc, p.Sprintf(msgBonusRule, r.Description, string(r.Money), string(r.AddMoney), string(r.AddScore)))
 		}
-		rulesText := strings.Join(desc, c.partSep())
+		rulesText := strings.Join(desc, c.cfg.Printer.PartSep())
 		if !allowBonus {
 			return nil, s, c.said(ErrBonusRules, msgBonusRules, rulesText)
 		}
@@ -247,7 +230,7 @@ func (c *Flow) Issue(ctx context.Context, cards []*platform.Card, progress platf
 	a.Found = true
 	card.Done |= platform.StepConfirm
 	a.Steps = card.Done
-	a.Note = c.joinNote(a.Note, c.balanceNote(card, a))
+	a.Note = c.cfg.Printer.Join(a.Note, c.balanceNote(card, a))
 	return []platform.Answer{a}, nil
 }
 
@@ -395,7 +378,7 @@ func (c *Flow) Verify(ctx context.Context, card *platform.Card) (platform.Answer
 		differs = append(differs, p.Sprintf(msgDiffName, info.Uname))
 	}
 	if len(differs) > 0 {
-		a.Conflict = p.Sprintf(msgOtherMember, card.Cardno, strings.Join(differs, c.listSep()))
+		a.Conflict = p.Sprintf(msgOtherMember, card.Cardno, strings.Join(differs, c.cfg.Printer.ListSep()))
 		return a, nil
 	}
 	if info.Phone == "" || info.Uname == "" {
@@ -440,7 +423,7 @@ func (c *Flow) Verify(ctx context.Context, card *platform.Card) (platform.Answer
 	}
 	if len(missing) > 0 {
 		a.Partial = true
-		a.Missing = c.joinNote(strings.Join(missing, c.partSep()), a.Missing)
+		a.Missing = c.cfg.Printer.Join(strings.Join(missing, c.cfg.Printer.PartSep()), a.Missing)
 		return a, nil
 	}
 	sum, err := c.FindCard(ctx, card.Cardno)
@@ -480,5 +463,5 @@ func (c *Client) Existing(ctx context.Context, card *platform.Card) (string, err
 			break
 		}
 	}
-	return strings.Join(found, c.partSep()), nil
+	return strings.Join(found, c.cfg.Printer.PartSep()), nil
 }

@@ -16,6 +16,7 @@ package lang
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -145,6 +146,18 @@ func (p *Printer) PartSep() string {
 	return "; "
 }
 
+// Join joins two parts of a message with PartSep, leaving out an empty
+// one: "a; b" or "a；b".
+func (p *Printer) Join(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + p.PartSep() + b
+}
+
 // Sprintf prints a registered message with its arguments. A key that was
 // never registered prints as the fmt format it is (and the catalogue test
 // reports it).
@@ -174,6 +187,19 @@ func Missing() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// RunTests runs a package's tests and fails them when they printed a
+// message the catalogue does not have (Missing). A package's TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(lang.RunTests(m)) }
+func RunTests(m interface{ Run() int }) int {
+	code := m.Run()
+	if missing := Missing(); code == 0 && len(missing) > 0 {
+		fmt.Fprintf(os.Stderr, "printed without being registered with lang.Msg (no Chinese):\n  %s\n", strings.Join(missing, "\n  "))
+		code = 1
+	}
+	return code
 }
 
 // Errorf is Sprintf as an error.

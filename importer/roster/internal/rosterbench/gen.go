@@ -74,6 +74,40 @@ func writeFile(path string, fill func(w *bufio.Writer) error) error {
 	return os.Rename(path+".tmp", path)
 }
 
+// writeXLSX writes a one-sheet workbook at path (through writeFile): the
+// fixed parts, then what add writes (the sheet, the shared strings when
+// shared). level is the deflate level of the parts Create adds; 0 keeps
+// archive/zip's.
+func writeXLSX(path string, shared bool, level int, add func(zw *zip.Writer) error) error {
+	return writeFile(path, func(bw *bufio.Writer) error {
+		zw := zip.NewWriter(bw)
+		if level != 0 {
+			zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+				return flate.NewWriter(w, level)
+			})
+		}
+		for _, p := range [][2]string{
+			{"[Content_Types].xml", contentTypes(shared)},
+			{"_rels/.rels", rootRels},
+			{"xl/workbook.xml", workbookXML},
+			{"xl/_rels/workbook.xml.rels", workbookRels(shared)},
+			{"xl/styles.xml", stylesXML},
+		} {
+			w, err := zw.Create(p[0])
+			if err != nil {
+				return err
+			}
+			if _, err := io.WriteString(w, p[1]); err != nil {
+				return err
+			}
+		}
+		if err := add(zw); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
+}
+
 // Column kinds of the xlsx roster, as Excel stores a typed roster: text,
 // numbers (phone, level, balance, points) and a date cell (birthday).
 const (
@@ -88,34 +122,13 @@ var xlsxKinds = [12]int{kText, kText, kText, kText, kNumber, kText, kDate, kNumb
 // cell is an index into xl/sharedStrings.xml, as Excel and WPS save it;
 // without, every text cell is an inline string, as openpyxl writes.
 func genXLSX(path string, rows int, shared bool) error {
-	f, err := os.Create(path + ".tmp")
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	zw := zip.NewWriter(bw)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestSpeed)
+	return writeXLSX(path, shared, flate.BestSpeed, func(zw *zip.Writer) error {
+		return addRoster(zw, rows, shared)
 	})
-	put := func(name, body string) error {
-		w, err := zw.Create(name)
-		if err != nil {
-			return err
-		}
-		_, err = io.WriteString(w, body)
-		return err
-	}
-	for _, p := range [][2]string{
-		{"[Content_Types].xml", contentTypes(shared)},
-		{"_rels/.rels", rootRels},
-		{"xl/workbook.xml", workbookXML},
-		{"xl/_rels/workbook.xml.rels", workbookRels(shared)},
-		{"xl/styles.xml", stylesXML},
-	} {
-		if err := put(p[0], p[1]); err != nil {
-			return err
-		}
-	}
+}
+
+// addRoster adds genXLSX's sheet and shared strings.
+func addRoster(zw *zip.Writer, rows int, shared bool) error {
 	sw, err := zw.Create("xl/worksheets/sheet1.xml")
 	if err != nil {
 		return err
@@ -189,20 +202,9 @@ func genXLSX(path string, rows int, shared bool) error {
 			w.WriteString(`</t></si>`)
 		}
 		w.WriteString(`</sst>`)
-		if err := w.Flush(); err != nil {
-			return err
-		}
+		return w.Flush()
 	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(path+".tmp", path)
+	return nil
 }
 
 func xmlEscape(w *bufio.Writer, s string) {
@@ -295,100 +297,46 @@ func genZipBomb(path string, size int64) error {
 	usize := uint64(len(head)) + uint64(n)*chunk + uint64(len(end))
 	csize := uint64(headZ.Len()) + uint64(n)*uint64(len(block)) + uint64(tail.Len())
 
-	f, err := os.Create(path + ".tmp")
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	zw := zip.NewWriter(bw)
-	for _, p := range [][2]string{
-		{"[Content_Types].xml", contentTypes(false)},
-		{"_rels/.rels", rootRels},
-		{"xl/workbook.xml", workbookXML},
-		{"xl/_rels/workbook.xml.rels", workbookRels(false)},
-		{"xl/styles.xml", stylesXML},
-	} {
-		w, err := zw.Create(p[0])
+	return writeXLSX(path, false, 0, func(zw *zip.Writer) error {
+		w, err := zw.CreateRaw(&zip.FileHeader{
+			Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc,
+			CompressedSize64: csize, UncompressedSize64: usize,
+		})
 		if err != nil {
 			return err
 		}
-		io.WriteString(w, p[1])
-	}
-	w, err := zw.CreateRaw(&zip.FileHeader{
-		Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc,
-		CompressedSize64: csize, UncompressedSize64: usize,
+		w.Write(headZ.Bytes())
+		for range n {
+			w.Write(block)
+		}
+		_, err = w.Write(tail.Bytes())
+		return err
 	})
-	if err != nil {
-		return err
-	}
-	w.Write(headZ.Bytes())
-	for range n {
-		w.Write(block)
-	}
-	w.Write(tail.Bytes())
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(path+".tmp", path)
 }
 
 // genManyStrings writes a small .xlsx whose shared-strings table holds n
 // one-character strings, and a sheet of two rows that uses two of them.
 func genManyStrings(path string, n int) error {
-	f, err := os.Create(path + ".tmp")
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	zw := zip.NewWriter(bw)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestCompression)
-	})
-	for _, p := range [][2]string{
-		{"[Content_Types].xml", contentTypes(true)},
-		{"_rels/.rels", rootRels},
-		{"xl/workbook.xml", workbookXML},
-		{"xl/_rels/workbook.xml.rels", workbookRels(true)},
-		{"xl/styles.xml", stylesXML},
-		{"xl/worksheets/sheet1.xml", `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
-			`<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>` + strconv.Itoa(n-1) + `</v></c></row></sheetData></worksheet>`},
-	} {
-		w, err := zw.Create(p[0])
+	return writeXLSX(path, true, flate.BestCompression, func(zw *zip.Writer) error {
+		w, err := zw.Create("xl/worksheets/sheet1.xml")
 		if err != nil {
 			return err
 		}
-		io.WriteString(w, p[1])
-	}
-	w, err := zw.Create("xl/sharedStrings.xml")
-	if err != nil {
-		return err
-	}
-	sw := bufio.NewWriterSize(w, 1<<20)
-	sw.WriteString(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
-	sw.WriteString(`<si><t>卡号</t></si>`)
-	for range n - 1 {
-		sw.WriteString(`<si><t>x</t></si>`)
-	}
-	sw.WriteString(`</sst>`)
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(path+".tmp", path)
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+
+			`<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>`+strconv.Itoa(n-1)+`</v></c></row></sheetData></worksheet>`)
+		w, err = zw.Create("xl/sharedStrings.xml")
+		if err != nil {
+			return err
+		}
+		sw := bufio.NewWriterSize(w, 1<<20)
+		sw.WriteString(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
+		sw.WriteString(`<si><t>卡号</t></si>`)
+		for range n - 1 {
+			sw.WriteString(`<si><t>x</t></si>`)
+		}
+		sw.WriteString(`</sst>`)
+		return sw.Flush()
+	})
 }
 
 // genLongLine writes a CSV whose second line is one cell of size bytes.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"io"
 	"path/filepath"
 	"testing"
@@ -54,5 +55,50 @@ func TestGeneratedRostersAreValid(t *testing.T) {
 				t.Errorf("peer read %d rows, %v", n, err)
 			}
 		})
+	}
+}
+
+// The hostile workbooks are well-formed zips whose parts inflate to what
+// they claim (archive/zip checks each part's size and CRC as it is read).
+func TestHostileWorkbooksAreWellFormed(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name  string
+		gen   func(string) error
+		part  string
+		bytes int64 // at least
+		parts int
+	}{
+		{"bomb.xlsx", func(p string) error { return genZipBomb(p, 8<<20) }, "xl/worksheets/sheet1.xml", 8 << 20, 6},
+		{"strings.xlsx", func(p string) error { return genManyStrings(p, 1000) }, "xl/sharedStrings.xml", 1000 * int64(len(`<si><t>x</t></si>`)), 7},
+	} {
+		p := filepath.Join(dir, tt.name)
+		if err := tt.gen(p); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zip.OpenReader(p)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		defer zr.Close()
+		parts := 0
+		for _, f := range zr.File {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatalf("%s %s: %v", tt.name, f.Name, err)
+			}
+			n, err := io.Copy(io.Discard, rc)
+			rc.Close()
+			if err != nil {
+				t.Errorf("%s %s: %v", tt.name, f.Name, err)
+			}
+			if f.Name == tt.part && n < tt.bytes {
+				t.Errorf("%s %s: %d bytes, want at least %d", tt.name, f.Name, n, tt.bytes)
+			}
+			parts++
+		}
+		if parts != tt.parts {
+			t.Errorf("%s: %d parts, want %d", tt.name, parts, tt.parts)
+		}
 	}
 }
