@@ -16,7 +16,7 @@ import (
 )
 
 // ReasonColumn is the header of the rejects file's last column.
-const ReasonColumn = "错误原因"
+const ReasonColumn = validate.ReasonColumn
 
 // RejectsSheet is the sheet of an XLSX rejects file, in English; in Chinese
 // it is 待修正名单 (the key is the summary's label "rejects").
@@ -149,11 +149,11 @@ func (r *Rejects) headerID(header []string) int {
 	cols := make([]int, len(header))
 	seen := make(map[string]int)
 	for i, h := range header {
-		key := unionKey(h)
-		if key == unionKey(ReasonColumn) {
+		if validate.IsReasonColumn(h) {
 			cols[i] = -1
 			continue
 		}
+		key := unionKey(h)
 		k := seen[key]
 		seen[key]++
 		if k >= len(r.byName[key]) {

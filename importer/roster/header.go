@@ -341,6 +341,9 @@ func (r *Reader) mapHeader(header []string, opts Options) error {
 			}
 			continue
 		}
+		if !ok && validate.IsReasonColumn(c.Name) {
+			continue // a rejects file's own column, read back
+		}
 		if !ok {
 			if like := validate.Resembles(c.Name); len(like) > 0 {
 				r.lookalikes = append(r.lookalikes, lookalike{col: i, like: like})

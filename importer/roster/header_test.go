@@ -108,6 +108,29 @@ func TestNoLookalikeStaysAWarning(t *testing.T) {
 	}
 }
 
+// TestRejectsReasonColumnIsOurs: a rejects file read back as a roster has
+// the 错误原因 column cardimport wrote; it is left out without a warning,
+// and no other column gets that treatment.
+func TestRejectsReasonColumnIsOurs(t *testing.T) {
+	for _, tt := range []struct {
+		header string
+		warns  []string
+	}{
+		{"错误原因", nil},
+		{" 错误原因 ", nil},
+		{"错误原因2", []string{"column 错误原因2 (G) is not a card field and is ignored"}},
+	} {
+		r, err := openHeader(t, stdHead+","+tt.header+"\n"+stdRow+",卡号：为空\n", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Require(mbRequired); err != nil {
+			t.Errorf("%q: Require: %v", tt.header, err)
+		}
+		checkWarnings(t, r.Warnings(), tt.warns)
+	}
+}
+
 // TestDecoratedHeaders: required markers and harmless notes in parentheses
 // are looked through; the header stays as the user wrote it.
 func TestDecoratedHeaders(t *testing.T) {
