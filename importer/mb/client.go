@@ -452,7 +452,7 @@ func (c *Client) once(ctx context.Context, action string, extra map[string]strin
 		if err == nil {
 			err = errors.New("no status field")
 		}
-		return nil, ambiguous, fmt.Errorf("mb: %s: unreadable answer %s: %w: %w", action, snippet(raw), platform.ErrUnknownOutcome, err)
+		return nil, ambiguous, fmt.Errorf("mb: %s: unreadable answer %s: %w: %w", action, platform.Snippet(raw), platform.ErrUnknownOutcome, err)
 	}
 	if resp.OK() {
 		c.cfg.Pacer.OnSuccess()
@@ -496,11 +496,3 @@ func isNotFound(info string) bool {
 }
 
 func containsAny(s string, words []string) bool { return platform.ContainsAny(s, words) }
-
-func snippet(b []byte) string {
-	s := strings.ToValidUTF8(string(b), "?")
-	if r := []rune(s); len(r) > 60 {
-		s = string(r[:60]) + "…"
-	}
-	return strconv.Quote(s)
-}

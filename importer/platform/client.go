@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cardimport/cardimport/importer/pace"
+	"github.com/cardimport/cardimport/validate"
 	"github.com/cardimport/cardimport/validate/lang"
 )
 
@@ -32,6 +33,44 @@ func CheckEndpoint(p *lang.Printer, client, raw string) error {
 	}
 	return nil
 }
+
+// Snippet quotes the start of an answer a client could not read, for its
+// error: about 60 characters, invalid UTF-8 shown as '?', and every run of
+// seven or more digits masked as validate.MaskPhone masks a phone (an
+// answer may hold members' phones, and errors reach logs and reports). A
+// run of digits the limit would cut is kept whole, so it is masked whole.
+func Snippet(raw []byte) string {
+	const limit = 60
+	r := []rune(strings.ToValidUTF8(string(raw), "?"))
+	n := min(len(r), limit)
+	for n < len(r) && isDigit(r[n]) && n > 0 && isDigit(r[n-1]) {
+		n++
+	}
+	var b strings.Builder
+	for i := 0; i < n; {
+		j := i
+		for j < n && isDigit(r[j]) {
+			j++
+		}
+		switch {
+		case j-i >= 7:
+			b.WriteString(validate.MaskPhone(string(r[i:j])))
+		case j > i:
+			b.WriteString(string(r[i:j]))
+		default:
+			b.WriteRune(r[i])
+			j = i + 1
+		}
+		i = j
+	}
+	s := strconv.Quote(b.String())
+	if n < len(r) {
+		s = s[:len(s)-1] + "…\""
+	}
+	return s
+}
+
+func isDigit(r rune) bool { return '0' <= r && r <= '9' }
 
 // Need is one required setting of a client: its value, and how the user
 // gives it, a catalogue message ("gpid (--gpid or CARDIMPORT_GPID)").

@@ -36,3 +36,21 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// An unreadable answer is quoted in errors, which reach logs and reports:
+// its phones are masked, whole or cut by the 60-character limit.
+func TestSnippetMasksPhones(t *testing.T) {
+	for _, tt := range []struct{ raw, want string }{
+		{`{"org_name":"沙盒測試商戶","phone":"13900000026","id":7}`, `"{\"org_name\":\"沙盒測試商戶\",\"phone\":\"139****0026\",\"id\":7}"`},
+		{`{"status":"1","list":[{"id":8482174,"phone":"13912345678"}]}`, `"{\"status\":\"1\",\"list\":[{\"id\":****74,\"phone\":\"139****5678\"}]}"`},
+		// cut inside the phone: the run is masked whole
+		{`{"org_name":"一家名字很长很长很长很长很长很长很长很长很长很长的餐厅有限公司","tel":"13912345678"}`, `"{\"org_name\":\"一家名字很长很长很长很长很长很长很长很长很长很长的餐厅有限公司\",\"tel\":\"139****5678…"`},
+		{"{\"a\":\"\xff\"}", `"{\"a\":\"?\"}"`},
+		{`{"status":"1","info":"ok","n":123456}`, `"{\"status\":\"1\",\"info\":\"ok\",\"n\":123456}"`},
+	} {
+		got := Snippet([]byte(tt.raw))
+		if got != tt.want {
+			t.Errorf("Snippet(%s)\n = %s\nwant %s", tt.raw, got, tt.want)
+		}
+	}
+}

@@ -163,7 +163,7 @@ func (c *Client) once(ctx context.Context, method, route string, body, out any) 
 	}
 	if t := bytes.TrimSpace(raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
 		if err := platform.StrictJSON(t); err != nil {
-			return fmt.Errorf("sandy: %s: answer %.60q: %w: %w", route, raw, platform.ErrUnknownOutcome, err)
+			return fmt.Errorf("sandy: %s: answer %s: %w: %w", route, platform.Snippet(raw), platform.ErrUnknownOutcome, err)
 		}
 	}
 	if apiErr, ok := decodeError(raw); ok {
@@ -175,13 +175,13 @@ func (c *Client) once(ctx context.Context, method, route string, body, out any) 
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
-			return fmt.Errorf("sandy: %s: unreadable answer %.60q: %w: %w", route, raw, platform.ErrUnknownOutcome, err)
+			return fmt.Errorf("sandy: %s: unreadable answer %s: %w: %w", route, platform.Snippet(raw), platform.ErrUnknownOutcome, err)
 		}
 		// JSON of another shape ({"data":null}, a proxy's JSON error)
 		// must not pass for an answer: an empty sum_recharge read from it
 		// would look like "not recharged yet".
 		if s, ok := out.(shaped); ok && !s.wellFormed() {
-			return fmt.Errorf("sandy: %s: answer of an unexpected shape %.60q: %w", route, raw, platform.ErrUnknownOutcome)
+			return fmt.Errorf("sandy: %s: answer of an unexpected shape %s: %w", route, platform.Snippet(raw), platform.ErrUnknownOutcome)
 		}
 	}
 	c.cfg.Pacer.OnSuccess()

@@ -168,8 +168,12 @@ func TestAmbiguousAnswersAreUnknown(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, calls := testClient(t, tt.h)
-			if err := c.Open(context.Background(), card, "1"); !errors.Is(err, platform.ErrUnknownOutcome) {
+			err := c.Open(context.Background(), card, "1")
+			if !errors.Is(err, platform.ErrUnknownOutcome) {
 				t.Errorf("err = %v, want an unknown outcome", err)
+			}
+			if err != nil && strings.Contains(err.Error(), card.Phone) {
+				t.Errorf("err = %v: the phone unmasked", err)
 			}
 			if calls.Load() != 1 {
 				t.Errorf("calls = %d, want 1", calls.Load())
