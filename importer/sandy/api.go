@@ -246,6 +246,8 @@ func (c *Client) History(ctx context.Context, cardID string, eventType int) (eve
 	if err != nil {
 		return nil, false, err
 	}
-	total, _ := strconv.ParseFloat(string(out.Pages), 64)
-	return out.Data, float64(len(out.Data)) >= total, nil
+	// A count it cannot read leaves the history incomplete: an absent
+	// recharge in it proves nothing.
+	total, perr := strconv.ParseFloat(string(out.Pages), 64)
+	return out.Data, perr == nil && float64(len(out.Data)) >= total, nil
 }

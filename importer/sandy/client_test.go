@@ -229,3 +229,23 @@ func TestLostRechargeAnswerSettledAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A history whose record count cannot be read is not complete: an absent
+// recharge in it proves nothing (a resend on its word could pay twice).
+func TestHistoryCompleteOnlyWhenCounted(t *testing.T) {
+	for _, tt := range []struct {
+		pages string
+		want  bool
+	}{
+		{`0`, true}, {`0.0`, true}, {`"0"`, true}, {`1`, false}, {`"many"`, false}, {`""`, false},
+	} {
+		c, _ := testClient(t, answer(200, `{"data":[],"pages":`+tt.pages+`,"page_size":100,"page":1}`))
+		_, complete, err := c.History(context.Background(), "M1", EventRecharge)
+		if err != nil && tt.want {
+			t.Errorf("pages %s: %v", tt.pages, err)
+		}
+		if err == nil && complete != tt.want {
+			t.Errorf("pages %s: complete = %v, want %v", tt.pages, complete, tt.want)
+		}
+	}
+}
