@@ -428,7 +428,8 @@ type biffSheet struct {
 	cur     int // row being collected, 1-based; 0 before the first cell
 	strCell int // column of a formula cell whose STRING record follows, -1 when none
 	done    bool
-	refs    []string
+	refs    []string // merged ranges, the first maxMerges
+	nMerge  int      // how many merged ranges there are
 }
 
 func newBIFFSheet(recs *biffRecords, sst *sharedStrings, closer io.Closer) (*biffSheet, error) {
@@ -519,7 +520,11 @@ func (b *biffSheet) record(typ uint16, data []byte) error {
 			return errBIFF
 		}
 		n := int(binary.LittleEndian.Uint16(data))
-		for i := 0; i < n && 2+8*i+8 <= len(data) && len(b.refs) < 64; i++ {
+		for i := 0; i < n && 2+8*i+8 <= len(data); i++ {
+			b.nMerge++
+			if len(b.refs) >= maxMerges {
+				continue
+			}
 			r := data[2+8*i:]
 			r1, r2 := int(binary.LittleEndian.Uint16(r))+1, int(binary.LittleEndian.Uint16(r[2:]))+1
 			c1, c2 := int(binary.LittleEndian.Uint16(r[4:])), int(binary.LittleEndian.Uint16(r[6:]))
@@ -678,8 +683,8 @@ func biffError(code byte) string {
 	return "#N/A"
 }
 
-func (b *biffSheet) drain() error     { return nil }
-func (b *biffSheet) merges() []string { return b.refs }
+func (b *biffSheet) drain() error            { return nil }
+func (b *biffSheet) merges() ([]string, int) { return b.refs, b.nMerge }
 func (b *biffSheet) close() error {
 	if b.closer == nil {
 		return nil

@@ -423,7 +423,7 @@ type sheetScanner struct {
 
 	buf    []byte   // a cell's text
 	merges []string // mergeCell refs seen after sheetData (first few)
-	nMerge int
+	nMerge int      // how many there are
 	err    error
 }
 
@@ -709,7 +709,7 @@ func (s *sheetScanner) drain() error {
 		if !end && string(name) == "mergeCell" {
 			if v, ok := attr(attrs, "ref"); ok {
 				s.nMerge++
-				if len(s.merges) < 64 {
+				if len(s.merges) < maxMerges {
 					s.merges = append(s.merges, string(v))
 				}
 			}
@@ -717,6 +717,9 @@ func (s *sheetScanner) drain() error {
 	}
 	return nil
 }
+
+// maxMerges is how many merged ranges a sheet's reader keeps to name.
+const maxMerges = 64
 
 func rowHasValue(cells []scanCell) bool {
 	for _, c := range cells {

@@ -70,8 +70,9 @@ type rowSource interface {
 	nextRow() (row xlsxRow, at int, err error)
 	// drain reads what follows the last row: the merged ranges.
 	drain() error
-	// merges returns the merged ranges (A1:B2), the first few.
-	merges() []string
+	// merges returns the first few merged ranges (A1:B2), and how many
+	// the sheet has.
+	merges() (refs []string, total int)
 	close() error
 }
 
@@ -89,9 +90,9 @@ func (x xmlRows) nextRow() (xlsxRow, int, error) {
 	return xlsxRow{line: s.row, hidden: s.hidden, vals: s.vals, cells: s.cells}, 0, nil
 }
 
-func (x xmlRows) drain() error     { return x.s.drain() }
-func (x xmlRows) merges() []string { return x.s.merges }
-func (x xmlRows) close() error     { return x.s.close() }
+func (x xmlRows) drain() error            { return x.s.drain() }
+func (x xmlRows) merges() ([]string, int) { return x.s.merges, x.s.nMerge }
+func (x xmlRows) close() error            { return x.s.close() }
 
 // xlsxRow is one row of the sheet: its number, and its cells' values and
 // scanner view, by column.
@@ -537,8 +538,9 @@ func (f *rowFeed) close() {
 // the value, the others read empty.
 func (x *xlsxSource) mergeWarnings() {
 	var shown []string
-	n := 0
-	for _, ref := range x.scan.merges() {
+	refs, total := x.scan.merges()
+	n := total - len(refs) // those not kept: below the header, as sheets go
+	for _, ref := range refs {
 		// Ranges above the data (a merged title row) do not matter.
 		_, b, _ := strings.Cut(ref, ":")
 		if _, last := cellRef([]byte(b)); last <= x.headerLine {

@@ -262,3 +262,25 @@ func TestErrorCellsAndExcelizeFormats(t *testing.T) {
 	})
 	checkWarnings(t, r.Warnings(), nil)
 }
+
+// A sheet with more merged ranges than the reader keeps is told about with
+// their real count.
+func TestManyMergedRangesCounted(t *testing.T) {
+	f := newBook(t, "会员")
+	setRow(t, f, "会员", 1, "卡号", "姓名", "性别", "备注")
+	for i := 0; i < 100; i++ {
+		r := 2 + 2*i
+		setRow(t, f, "会员", r, fmt.Sprintf("01%05d", r), "西瓜", "男", "同一家")
+		setRow(t, f, "会员", r+1, fmt.Sprintf("01%05d", r+1), "张三", "女")
+		if err := f.MergeCell("会员", fmt.Sprintf("D%d", r), fmt.Sprintf("D%d", r+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "many_merged.xlsx")
+	save(t, f, p)
+	r, rows, err := readAll(t, p, Options{})
+	if err != nil || len(rows) != 200 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	checkWarnings(t, r.Warnings(), []string{"merged cells D2:D3, D4:D5, D6:D7 and 97 more:"})
+}
