@@ -527,8 +527,7 @@ func (s *sheetScanner) readCells() bool {
 			col = c
 			cell, val, err := s.readCell(typ, style, self)
 			if err != nil {
-				s.err = fmt.Errorf("row %d: %w", s.row, err)
-				s.state = 3
+				s.fail(err)
 				return false
 			}
 			if c > maxColumns {
@@ -675,9 +674,10 @@ func readStringItem(ts *tagScanner, dst []byte, end string) ([]byte, error) {
 	}
 }
 
-// fail records a read error; io.EOF before </sheetData> is a truncation.
+// fail records a read error; the end of the stream before </sheetData>
+// is a truncation.
 func (s *sheetScanner) fail(err error) {
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		if s.state < 2 {
 			s.err = errTruncated
 		}

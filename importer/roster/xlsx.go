@@ -387,7 +387,7 @@ func (x *xlsxSource) scanErrorOf(path, sheet string, row int, err error) error {
 	if x.kind == "xls" {
 		msg = x.p.Sprintf(msgSheetDamaged, err)
 	}
-	if err.Error() == errTruncated.Error() {
+	if errors.Is(err, errTruncated) {
 		msg = x.p.Sprintf(msgTruncated, x.p.Sprintf(msgTruncatedXML))
 	}
 	return &Error{Path: path, Sheet: sheet, Row: row, Err: newMsg(msg, ErrCorrupt, err)}

@@ -284,3 +284,23 @@ func TestManyMergedRangesCounted(t *testing.T) {
 	}
 	checkWarnings(t, r.Warnings(), []string{"merged cells D2:D3, D4:D5, D6:D7 and 97 more:"})
 }
+
+// A sheet XML that ends anywhere before </sheetData> — between cells, in a
+// tag, in a cell's text — is a truncated file, said so.
+func TestTruncatedSheetAnywhere(t *testing.T) {
+	head := `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>卡号</t></is></c></row>`
+	for _, tail := range []string{
+		`<row r="2">`,
+		`<row r="2"><c r="A2" t="inl`,
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>01001`,
+		`<row r="2"><c r="A2"><v>12`,
+	} {
+		p := filepath.Join(t.TempDir(), "cut.xlsx")
+		handXLSX(t, p, []string{head + tail}, false, nil)
+		_, _, err := readAll(t, p, Options{})
+		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "the file is truncated") {
+			t.Errorf("ends with %s: %v", tail, err)
+		}
+	}
+}
