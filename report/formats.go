@@ -104,5 +104,5 @@ func (fs Formats) formatOf(p *lang.Printer, path string) (*format, error) {
 	if f := fs.lookup(path); f != nil {
 		return f, nil
 	}
-	return nil, p.Errorf(msgUnknownFormat, p.Sprintf(fs.output), path, Ext(path), strings.Join(fs.Exts(), ListSep(p)))
+	return nil, p.Errorf(msgUnknownFormat, p.Sprintf(fs.output), path, Ext(path), strings.Join(fs.Exts(), p.ListSep()))
 }

@@ -39,9 +39,6 @@ func StatusLabel(p *lang.Printer, st platform.Status) string {
 
 var msgOr = lang.Msg("%s or %s", "%s 或 %s")
 
-// ListSep separates the items of a list in a sentence: ", " or "、".
-func ListSep(p *lang.Printer) string { return p.ListSep() }
-
 // JoinOr words a choice: ".csv, .xlsx or .json", ".csv、.xlsx 或 .json".
 func JoinOr(p *lang.Printer, items []string) string {
 	switch len(items) {
@@ -50,7 +47,7 @@ func JoinOr(p *lang.Printer, items []string) string {
 	case 1:
 		return items[0]
 	}
-	return p.Sprintf(msgOr, strings.Join(items[:len(items)-1], ListSep(p)), items[len(items)-1])
+	return p.Sprintf(msgOr, strings.Join(items[:len(items)-1], p.ListSep()), items[len(items)-1])
 }
 
 // Duration words an elapsed time, to the millisecond: 1m30s, or 1分30秒 in

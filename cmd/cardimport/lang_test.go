@@ -272,7 +272,7 @@ func TestErrorsInChinese(t *testing.T) {
 		{[]string{"import", roster, "--rate", "fast"}, exitUsage, []string{"--rate fast：要写数字"}},
 		{[]string{"import", roster, "--batch-size", "5000"}, exitUsage, []string{"--batch-size 5000：要在 1 到 500 之间"}},
 		{[]string{"import", roster, "--encoding", "latin1"}, exitUsage, []string{"--encoding latin1：", "（用法见 cardimport import --help）"}},
-		{[]string{"import", roster, "--map", "foo=bar"}, exitUsage, []string{`"bar" 不是字段；字段有 cardno、password`}},
+		{[]string{"import", roster, "--map", "foo=bar"}, exitUsage, []string{`--map foo=bar："bar" 不是字段；字段有：卡号、密码、卡内编码`}},
 		{[]string{"import", roster, "--report", "r.txt"}, exitUsage, []string{"报告的文件名要以 .csv、.xlsx 或 .json 结尾"}},
 		{[]string{"import", roster, roster}, exitUsage, []string{"写了两次"}},
 		{[]string{"import", roster, "--report", folder}, exitUsage, []string{"是一个文件夹：请写出文件夹里的文件名"}},

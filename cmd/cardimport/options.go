@@ -23,9 +23,7 @@ import (
 
 // The words of the flags' own checks.
 var (
-	msgMapWant     = lang.Msg("want column=field, like 会员卡号2=cardno", "要写成 列名=字段，例如 会员卡号2=cardno")
-	msgMapNotField = lang.Msg("%q is not a field; fields are %s (or a header that names one, like 余额)",
-		"%q 不是字段；字段有 %s（也可以写代表某个字段的表头，例如 余额）")
+	msgMapWant  = lang.Msg("want column=field, like 会员卡号2=cardno", "要写成 列名=字段，例如 会员卡号2=cardno")
 	msgListWant = lang.Msg("want a column name, as the roster's header writes it", "要写列名，和名单表头里写的一样")
 )
 
@@ -51,14 +49,8 @@ func (m mapFlag) Set(s string) error {
 	if !ok || col == "" || field == "" {
 		return p.Errorf(msgMapWant)
 	}
-	// The target is a field's name or any of its aliases: 储值余额=余额.
-	if _, ok := validate.ParseField(field); !ok {
-		names := make([]string, 0, validate.NumFields)
-		for _, f := range validate.Fields() {
-			names = append(names, f.String())
-		}
-		return p.Errorf(msgMapNotField, field, strings.Join(names, report.ListSep(p)))
-	}
+	// The target, a field's name or any of its aliases (储值余额=余额), is
+	// checked by roster.CheckOptions, in rosterOptions.check.
 	m.m[col] = field
 	return nil
 }
@@ -311,7 +303,7 @@ func batchHelp(p *lang.Printer, ds []*platform.Descriptor) string {
 			parts = append(parts, p.Sprintf(msgBatchRange, d.Name, strconv.Itoa(d.Batch.Max)))
 		}
 	}
-	return strings.Join(parts, report.ListSep(p))
+	return strings.Join(parts, p.ListSep())
 }
 
 func (o *platformOptions) check(p *lang.Printer, d *platform.Descriptor) error {

@@ -29,7 +29,7 @@ var (
 	msgBadExtension     = lang.Msg("has the extension %s: a roster must be .xlsx, .xls, .csv or .txt", "的扩展名是 %s：名单必须是 .xlsx、.xls、.csv 或 .txt 文件")
 	msgUnknownEncoding  = lang.Msg("--encoding %s: unknown encoding; use auto, utf-8, utf-16, gbk or gb18030", "--encoding %s：不认识这个编码；请用 auto、utf-8、utf-16、gbk 或 gb18030")
 	msgMapEmptyColumn   = lang.Msg("--map %s=%s: the column name is empty", "--map %s=%s：列名是空的")
-	msgMapNotAField     = lang.Msg("--map %s=%s: %q is not a field; the fields are %s", "--map %s=%s：%q 不是字段；字段有：%s")
+	msgMapNotAField     = lang.Msg("--map %s=%s: %q is not a field; the fields are %s (or a header that names one, like 余额)", "--map %s=%s：%q 不是字段；字段有：%s")
 	msgIgnoreEmpty      = lang.Msg("--ignore-column %q: the column name is empty", "--ignore-column %q：列名是空的")
 	msgIgnoreAndMap     = lang.Msg("--ignore-column %s and --map %s=%s name the same column: import it or leave it out, not both", "--ignore-column %s 和 --map %s=%s 说的是同一列：要么导入，要么不导入，不能两样都要")
 	msgBeyondHeaderRows = lang.Msg("cells beyond the header (after column %s) were ignored on %s rows", "有 %[2]s 行在表头以外（%[1]s 列之后）还有内容，已忽略")
