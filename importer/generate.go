@@ -75,15 +75,6 @@ var (
 	msgGenNotGenerated = lang.Msg("%d cards not generated: %v", "%d 张卡没有生成：%v")
 )
 
-// saidError is a message in the run's language that wraps a sentinel.
-type saidError struct {
-	msg string
-	is  error
-}
-
-func (e *saidError) Error() string { return e.msg }
-func (e *saidError) Unwrap() error { return e.is }
-
 // Generate runs the generate protocol (SPEC §4, type 15): refuse to start
 // while an earlier call's outcome is unknown (unless accepted), split the
 // count into calls of at most BatchSize, journal each call as sending
@@ -101,8 +92,8 @@ func Generate(ctx context.Context, cfg GenerateConfig) (*GenerateResult, error) 
 	if len(unresolved) > 0 {
 		if !cfg.AcceptUnresolved {
 			u := unresolved[0]
-			return nil, &saidError{is: ErrUnresolvedGenerate, msg: p.Sprintf(msgUnresolvedGenerate,
-				len(unresolved), u.Run, u.Batch, u.Count, u.Balance, u.Created)}
+			return nil, p.ErrorIs(ErrUnresolvedGenerate, msgUnresolvedGenerate,
+				len(unresolved), u.Run, u.Batch, u.Count, u.Balance, u.Created)
 		}
 		if err := cfg.Journal.ResolveGenerates(ctx); err != nil {
 			return nil, p.Errorf(msgJournalErr, err)

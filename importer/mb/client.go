@@ -232,15 +232,6 @@ var (
 	msgAuth = lang.Msg("platform refused the credentials: %s", "平台拒绝了凭据：%s")
 )
 
-// saidError is the client's words in its language, wrapping a sentinel.
-type saidError struct {
-	msg string
-	is  error
-}
-
-func (e *saidError) Error() string { return e.msg }
-func (e *saidError) Unwrap() error { return e.is }
-
 // Verify asks mb_check whether the card's in-card code exists (SPEC §5).
 // It returns platform.ErrNotFound when it does not, a Conflict when the
 // code belongs to another card number or the platform names another
@@ -483,9 +474,9 @@ func (c *Client) refusal(action, info string) error {
 		c.cfg.Pacer.OnBusy()
 		return &platform.TransientError{Err: fmt.Errorf("mb: %s: platform busy: %s", action, info), Busy: true}
 	case containsAny(low, clockWords):
-		return &saidError{msg: c.cfg.Printer.Sprintf(msgAuthClock, info), is: platform.ErrAuth}
+		return c.cfg.Printer.ErrorIs(platform.ErrAuth, msgAuthClock, info)
 	case containsAny(low, authWords) && !containsAny(low, existsWords):
-		return &saidError{msg: c.cfg.Printer.Sprintf(msgAuth, info), is: platform.ErrAuth}
+		return c.cfg.Printer.ErrorIs(platform.ErrAuth, msgAuth, info)
 	}
 	c.cfg.Pacer.OnSuccess()
 	return &platform.Rejection{Info: info, Exists: containsAny(low, existsWords)}

@@ -36,20 +36,6 @@ type Config struct {
 	Printer *lang.Printer
 }
 
-// saidError is the client's words in its language, wrapping sentinels.
-type saidError struct {
-	msg string
-	is  []error
-}
-
-func (e *saidError) Error() string   { return e.msg }
-func (e *saidError) Unwrap() []error { return e.is }
-
-// said words a message in the client's language as an error wrapping is.
-func (c *Client) said(is error, key string, args ...any) error {
-	return &saidError{msg: c.cfg.Printer.Sprintf(key, args...), is: []error{is}}
-}
-
 // Refused credentials, as people read them.
 var (
 	msgAuthToken   = lang.Msg("platform refused the credentials: sandy: %s: %v (check CARDIMPORT_SANDY_TOKEN and --customer-guid)", "平台拒绝了凭据：sandy：%s：%v（请检查 CARDIMPORT_SANDY_TOKEN 和 --customer-guid）")
@@ -228,9 +214,9 @@ func (c *Client) classify(route string, res *http.Response, e *APIError) error {
 		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, e), Busy: true,
 			RetryAfter: platform.RetryAfter(res.Header.Get("Retry-After"), time.Now())}
 	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
-		return c.said(platform.ErrAuth, msgAuthToken, route, e)
+		return c.cfg.Printer.ErrorIs(platform.ErrAuth, msgAuthToken, route, e)
 	case e.Code == CodeExpired:
-		return c.said(platform.ErrAuth, msgAuthExpired, route, e)
+		return c.cfg.Printer.ErrorIs(platform.ErrAuth, msgAuthExpired, route, e)
 	case e.Code == CodeInternal:
 		return &platform.TransientError{Err: fmt.Errorf("sandy: %s: %w", route, e), Sent: true}
 	case e.Code == CodeNotFound:

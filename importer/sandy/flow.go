@@ -123,7 +123,7 @@ func (c *Client) Prepare(ctx context.Context, allowBonus bool) (*Flow, Setup, er
 		}
 		rulesText := strings.Join(desc, c.cfg.Printer.PartSep())
 		if !allowBonus {
-			return nil, s, c.said(ErrBonusRules, msgBonusRules, rulesText)
+			return nil, s, c.cfg.Printer.ErrorIs(ErrBonusRules, msgBonusRules, rulesText)
 		}
 		s.Warnings = append(s.Warnings, p.Sprintf(msgBonusAllowed, rulesText))
 	}
@@ -222,7 +222,7 @@ func (c *Flow) Issue(ctx context.Context, cards []*platform.Card, progress platf
 	if err != nil {
 		if isNotFound(err) {
 			// It was opened a moment ago: an answer we cannot trust.
-			return nil, c.said(platform.ErrUnknownOutcome, msgNotFoundOpened)
+			return nil, c.cfg.Printer.ErrorIs(platform.ErrUnknownOutcome, msgNotFoundOpened)
 		}
 		return nil, err
 	}
@@ -318,13 +318,13 @@ func (c *Client) recharged(ctx context.Context, card *platform.Card) (rechargeVe
 	case n == 0 && sum.Fen == 0 && complete:
 		if time.Now().Before(card.SettleAfter) {
 			return rechargeVerdict{}, &platform.SettleError{Until: card.SettleAfter,
-				Err: c.said(platform.ErrUnknownOutcome, msgNotYetApplied, card.Balance.String())}
+				Err: c.cfg.Printer.ErrorIs(platform.ErrUnknownOutcome, msgNotYetApplied, card.Balance.String())}
 		}
 		return rechargeVerdict{absent: true}, nil
 	case n == 1 && complete && total == card.Balance && sum.Fen >= card.Balance.Fen:
 		return rechargeVerdict{applied: true}, nil
 	}
-	return rechargeVerdict{}, c.said(platform.ErrUnknownOutcome, msgUnsettled, card.Balance.String(), n, total.String(), sum.String())
+	return rechargeVerdict{}, c.cfg.Printer.ErrorIs(platform.ErrUnknownOutcome, msgUnsettled, card.Balance.String(), n, total.String(), sum.String())
 }
 
 func needsRecharge(c *platform.Card) bool { return c.HasBalance && c.Balance.Fen > 0 }

@@ -189,6 +189,13 @@ func Missing() []string {
 	return out
 }
 
+// ErrorIs is Sprintf as an error that errors.Is also finds to be is, a
+// sentinel the words need not quote: p.ErrorIs(platform.ErrAuth, msgAuth,
+// info).
+func (p *Printer) ErrorIs(is error, key string, args ...any) error {
+	return &localized{msg: p.Sprintf(key, args...), args: []any{is}}
+}
+
 // RunTests runs a package's tests and fails them when they printed a
 // message the catalogue does not have (Missing). A package's TestMain:
 //
