@@ -249,3 +249,30 @@ func TestHistoryCompleteOnlyWhenCounted(t *testing.T) {
 		}
 	}
 }
+
+// Verify of a card whose recharge got no answer reads the card once: the
+// getcardinfo it starts with also gives recharged its sum_recharge.
+func TestVerifyReadsTheCardOnce(t *testing.T) {
+	var infos atomic.Int32
+	c, _ := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/getcardhis"):
+			io.WriteString(w, `{"data":[{"ori_money":12.5,"act_money":12.5,"amount":12.5,"type":6,"time":1,"id":1}],"pages":1,"page_size":100,"page":1}`)
+		case strings.HasSuffix(r.URL.Path, "/getcardinfo"):
+			infos.Add(1)
+			io.WriteString(w, `{"card_id":"M1","phone":"13800138000","uname":"王","amount":12.5,"sum_recharge":12.5,"birthday":""}`)
+		case strings.HasSuffix(r.URL.Path, "/getcards"):
+			io.WriteString(w, `{"cards":[{"card_id":"M1","id":7,"amount":12.5,"cur_score":0,"phone":"13800138000"}]}`)
+		}
+	})
+	flow := &Flow{Client: c, payType: PayType{ID: "1"}, defaultLevel: "1"}
+	card := &platform.Card{Card: validate.Card{Cardno: "M1", Name: "王", Phone: "13800138000", Sex: 1, HasBalance: true, Balance: validate.Money{Fen: 1250}},
+		Done: platform.StepOpen | platform.StepRechargeSent}
+	a, err := flow.Verify(context.Background(), card)
+	if err != nil || !a.Steps.Has(platform.StepRecharge) {
+		t.Fatalf("Verify: %+v, %v", a, err)
+	}
+	if n := infos.Load(); n != 1 {
+		t.Errorf("%d getcardinfo calls, want 1", n)
+	}
+}

@@ -183,11 +183,11 @@ func (c *Flow) Issue(ctx context.Context, cards []*platform.Card, progress platf
 	if needsRecharge(card) && !card.Done.Has(platform.StepRecharge) {
 		if card.Done.Has(platform.StepRechargeSent) {
 			// An earlier recharge of this card got no answer.
-			v, err := c.recharged(ctx, card)
+			applied, err := c.recharged(ctx, card, nil)
 			if err != nil {
 				return nil, err
 			}
-			if v.applied {
+			if applied {
 				card.SettleAfter = time.Time{}
 				if err := step(platform.StepRecharge); err != nil {
 					return nil, err
@@ -260,7 +260,7 @@ func (c *Flow) rechargeOnce(ctx context.Context, card *platform.Card, commit fun
 		// it failed to answer: a look at once settles those. Only a
 		// recharge not there yet waits for the settle time (it may still
 		// be on its way); nothing is ever resent before then.
-		if v, verr := c.recharged(ctx, card); verr == nil && v.applied {
+		if applied, verr := c.recharged(ctx, card, nil); verr == nil && applied {
 			card.SettleAfter = time.Time{}
 			return res, nil
 		}
@@ -276,26 +276,25 @@ func (c *Flow) rechargeOnce(ctx context.Context, card *platform.Card, commit fun
 	return res, c.opened(err, c.cfg.Printer.Sprintf(msgRechargeWhat, card.Balance.String()))
 }
 
-// rechargeVerdict is what the card's records say of an unanswered
-// recharge.
-type rechargeVerdict struct {
-	applied bool // the history holds it: never send it again
-	absent  bool // history and sum_recharge show none, and the settle time is over: send it
-}
-
 // recharged reads the card's recharge history (getcardhis, event_type 6)
-// and cumulative recharge (sum_recharge) to settle an unanswered recharge
-// of this card. It returns an error when they cannot settle it: a
+// and cumulative recharge (sum_recharge, from info, or read with
+// getcardinfo when info is nil) to settle an unanswered recharge of this
+// card: applied, the history holds it and it is never sent again; not
+// applied, history and sum_recharge show none and the settle time is over,
+// so it is sent. It returns an error when they cannot settle it: a
 // *platform.SettleError while the settle time is not over, an unknown
 // outcome when the records disagree with each other or with the roster.
-func (c *Client) recharged(ctx context.Context, card *platform.Card) (rechargeVerdict, error) {
+func (c *Client) recharged(ctx context.Context, card *platform.Card, info *Info) (applied bool, err error) {
 	events, complete, err := c.History(ctx, card.Cardno, EventRecharge)
 	if err != nil {
-		return rechargeVerdict{}, err
+		return false, err
 	}
-	info, err := c.CardInfo(ctx, card.Cardno)
-	if err != nil {
-		return rechargeVerdict{}, err
+	if info == nil {
+		i, err := c.CardInfo(ctx, card.Cardno)
+		if err != nil {
+			return false, err
+		}
+		info = &i
 	}
 	var total validate.Money
 	n := 0
@@ -305,26 +304,26 @@ func (c *Client) recharged(ctx context.Context, card *platform.Card) (rechargeVe
 		}
 		m, ok, err := validate.ParseAmount(string(e.OriMoney))
 		if err != nil || !ok {
-			return rechargeVerdict{}, fmt.Errorf("sandy: getcardhis of %s: recharge amount %q: %w", card.Cardno, e.OriMoney, platform.ErrUnknownOutcome)
+			return false, fmt.Errorf("sandy: getcardhis of %s: recharge amount %q: %w", card.Cardno, e.OriMoney, platform.ErrUnknownOutcome)
 		}
 		total = total.Add(m)
 		n++
 	}
 	sum, _, err := validate.ParseAmount(string(info.SumRecharge))
 	if err != nil {
-		return rechargeVerdict{}, fmt.Errorf("sandy: getcardinfo of %s: sum_recharge %q: %w", card.Cardno, info.SumRecharge, platform.ErrUnknownOutcome)
+		return false, fmt.Errorf("sandy: getcardinfo of %s: sum_recharge %q: %w", card.Cardno, info.SumRecharge, platform.ErrUnknownOutcome)
 	}
 	switch {
 	case n == 0 && sum.Fen == 0 && complete:
 		if time.Now().Before(card.SettleAfter) {
-			return rechargeVerdict{}, &platform.SettleError{Until: card.SettleAfter,
+			return false, &platform.SettleError{Until: card.SettleAfter,
 				Err: c.cfg.Printer.ErrorIs(platform.ErrUnknownOutcome, msgNotYetApplied, card.Balance.String())}
 		}
-		return rechargeVerdict{absent: true}, nil
+		return false, nil
 	case n == 1 && complete && total == card.Balance && sum.Fen >= card.Balance.Fen:
-		return rechargeVerdict{applied: true}, nil
+		return true, nil
 	}
-	return rechargeVerdict{}, c.cfg.Printer.ErrorIs(platform.ErrUnknownOutcome, msgUnsettled, card.Balance.String(), n, total.String(), sum.String())
+	return false, c.cfg.Printer.ErrorIs(platform.ErrUnknownOutcome, msgUnsettled, card.Balance.String(), n, total.String(), sum.String())
 }
 
 func needsRecharge(c *platform.Card) bool { return c.HasBalance && c.Balance.Fen > 0 }
@@ -391,11 +390,11 @@ func (c *Flow) Verify(ctx context.Context, card *platform.Card) (platform.Answer
 	case card.Done.Has(platform.StepRecharge):
 		a.Steps |= platform.StepRecharge
 	case card.Done.Has(platform.StepRechargeSent):
-		v, err := c.recharged(ctx, card)
+		applied, err := c.recharged(ctx, card, &info)
 		if err != nil {
 			return platform.Answer{}, err
 		}
-		if v.applied {
+		if applied {
 			a.Steps |= platform.StepRecharge | platform.StepRechargeSent
 		} else {
 			missing = append(missing, p.Sprintf(msgNotRecharged, card.Balance.String()))
