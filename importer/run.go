@@ -412,7 +412,7 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 			return
 		}
 		todo = nil
-		var doubt, known []*job
+		var doubt []*job
 		for i, p := range priors {
 			j := jobs[i]
 			j.card.Attempts = p.Attempts
@@ -432,14 +432,10 @@ func (r *run) send(ctx context.Context, jobs []*job) {
 				// The platform said "exists" on an earlier run: look again
 				// rather than send again (the card may have been completed
 				// by hand since, and may be adopted now).
-				j.msg = r.p.Sprintf(msgSaidOnRun, p.Message, p.Run)
-				known = append(known, j)
+				out.adopt(ctx, j, r.p.Sprintf(msgSaidOnRun, p.Message, p.Run))
 			default:
 				todo = append(todo, j)
 			}
-		}
-		for _, j := range known {
-			out.adopt(ctx, j, j.msg)
 		}
 		todo = append(todo, out.verify(ctx, doubt, r.p.Sprintf(msgSentNoAnswer), 0)...)
 	}
