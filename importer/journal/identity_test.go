@@ -199,3 +199,18 @@ func TestLockRefusesSymlink(t *testing.T) {
 		t.Errorf("the link's target was changed: %q", b)
 	}
 }
+
+// The witness is private, and written whole: nothing of its writing is
+// left beside it.
+func TestWitnessIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "j.db")
+	open(t, path).Close()
+	fi, err := os.Stat(path + witnessSuffix)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("witness: %v, mode %v; want 0600", err, fi.Mode().Perm())
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*tmp*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}

@@ -264,7 +264,7 @@ func (j *DB) Claim(ctx context.Context, batch int64, cards []*platform.Card) ([]
 			case StatusSending, string(platform.StatusUnknown):
 				p.InDoubt = true
 			case string(platform.StatusExists):
-				if e.fingerprint == c.Fingerprint() || (e.fingerprint == "" && e.extid == c.Extid) {
+				if e.same(c) {
 					// Sending it again would only hear "exists" again; a
 					// corrected row (another in-card code, phone or name)
 					// is sent.

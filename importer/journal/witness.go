@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/cardimport/cardimport/report"
 	"github.com/cardimport/cardimport/validate/lang"
 )
 
@@ -52,34 +53,22 @@ func readWitness(path string) (*witness, error) {
 	return &w, nil
 }
 
-// writeWitness replaces the witness atomically (temp, fsync, rename).
+// writeWitness replaces the witness atomically, private (0600): the
+// file, then its folder, are synced.
 func writeWitness(path string, w witness) error {
 	b, err := json.Marshal(w)
 	if err != nil {
 		return err
 	}
-	final := path + witnessSuffix
-	tmp, err := os.CreateTemp(filepath.Dir(final), filepath.Base(final)+".tmp*")
+	af, err := report.CreateAtomic(path+witnessSuffix, 0o600)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
+	defer af.Abort() // a no-op after Commit
+	if _, err := af.Write(append(b, '\n')); err != nil {
 		return err
 	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), final)
+	return af.Commit()
 }
 
 // lostBeforeOpen tells, before SQLite touches the file, whether the
