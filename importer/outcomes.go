@@ -362,8 +362,7 @@ func (o *outcomes) record(ctx context.Context, jobs []*job) {
 			if j.status == platform.StatusSkipped || j.foreign {
 				continue
 			}
-			recs = append(recs, journal.Outcome{Card: &j.card, Status: j.status, Answer: j.answer, Message: j.msg, Batch: o.batch,
-				Source: r.cfg.Rosters[j.src].Source(), Row: j.row.Line})
+			recs = append(recs, journal.Outcome{Card: &j.card, Status: j.status, Answer: j.answer, Message: j.msg, Batch: o.batch})
 		}
 		if err := r.cfg.Journal.Record(context.WithoutCancel(ctx), recs); err != nil {
 			r.fatal(r.p.Errorf(msgJournalErr, err))

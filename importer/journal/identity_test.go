@@ -20,7 +20,8 @@ func TestClaimComparesTheHolder(t *testing.T) {
 	if _, err := j.Claim(ctx, 1, []*platform.Card{a}); err != nil {
 		t.Fatal(err)
 	}
-	if err := j.Record(ctx, []Outcome{{Card: a, Status: platform.StatusIssued, Answer: platform.Answer{ID: "1", Mbno: "M1"}, Source: "roster.xlsx:会员", Row: 5}}); err != nil {
+	a.Source, a.Row = "roster.xlsx:会员", 5
+	if err := j.Record(ctx, []Outcome{{Card: a, Status: platform.StatusIssued, Answer: platform.Answer{ID: "1", Mbno: "M1"}}}); err != nil {
 		t.Fatal(err)
 	}
 	j.Close()

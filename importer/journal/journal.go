@@ -375,7 +375,7 @@ func (j *DB) Record(ctx context.Context, outs []Outcome) error {
 			steps := c.Done | o.Answer.Steps
 			if _, err := record.ExecContext(ctx, j.opt.Target, j.opt.Merchant, c.Cardno, string(o.Status), int(steps), o.Answer.ID, o.Answer.Mbno, c.Extid,
 				o.Answer.Balance, o.Answer.Points, o.Answer.Bonus, c.Attempts, o.Batch, o.Message,
-				o.Source, o.Row, c.Name, validate.MaskPhone(c.Phone), now, now, j.run, c.Fingerprint(), settleText(c.SettleAfter)); err != nil {
+				c.Source, c.Row, c.Name, validate.MaskPhone(c.Phone), now, now, j.run, c.Fingerprint(), settleText(c.SettleAfter)); err != nil {
 				return err
 			}
 		}

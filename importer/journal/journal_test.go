@@ -42,10 +42,13 @@ func TestLifecycleAcrossRuns(t *testing.T) {
 		}
 	}
 	a.Attempts, b.Attempts = 1, 1
+	a.Source, a.Row = "r.csv", 2
+	b.Source, b.Row = "r.csv", 3
+	c.Source, c.Row = "r.csv", 4
 	err = j.Record(ctx, []Outcome{
-		{Card: a, Status: platform.StatusIssued, Answer: platform.Answer{Found: true, ID: "8481085", Mbno: "M1", Balance: "100.88"}, Batch: 1, Source: "r.csv", Row: 2},
-		{Card: b, Status: platform.StatusUnknown, Message: "verification failed", Batch: 1, Source: "r.csv", Row: 3},
-		{Card: c, Status: platform.StatusRejected, Message: "手机号格式错误", Batch: 1, Source: "r.csv", Row: 4},
+		{Card: a, Status: platform.StatusIssued, Answer: platform.Answer{Found: true, ID: "8481085", Mbno: "M1", Balance: "100.88"}, Batch: 1},
+		{Card: b, Status: platform.StatusUnknown, Message: "verification failed", Batch: 1},
+		{Card: c, Status: platform.StatusRejected, Message: "手机号格式错误", Batch: 1},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +171,8 @@ func TestInspect(t *testing.T) {
 	j := open(t, path)
 	a, b := card("A"), card("B")
 	j.Claim(ctx, 1, []*platform.Card{a, b})
-	j.Record(ctx, []Outcome{{Card: a, Status: platform.StatusIssued, Answer: platform.Answer{ID: "1", Mbno: "M1"}, Source: "r.csv", Row: 2}})
+	a.Source, a.Row = "r.csv", 2
+	j.Record(ctx, []Outcome{{Card: a, Status: platform.StatusIssued, Answer: platform.Answer{ID: "1", Mbno: "M1"}}})
 	j.Finish(ctx, "interrupted", map[platform.Status]int{platform.StatusIssued: 1})
 	if err := j.BeginGenerate(ctx, 1, 10, "50"); err != nil {
 		t.Fatal(err)

@@ -102,6 +102,4 @@ type Outcome struct {
 	Answer  platform.Answer
 	Message string
 	Batch   int64
-	Source  string // roster file (and sheet) of the row, for `cardimport journal export`
-	Row     int
 }
