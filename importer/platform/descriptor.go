@@ -99,16 +99,6 @@ func ConfigError(p *lang.Printer, err error) error {
 	return p.Errorf(msgConfig, ErrConfig, err)
 }
 
-// Setting returns the descriptor's setting with the key.
-func (d *Descriptor) Setting(key string) (Setting, bool) {
-	for _, s := range d.Settings {
-		if s.Key == key {
-			return s, true
-		}
-	}
-	return Setting{}, false
-}
-
 // Client is a platform client as a run drives it: the importer's Platform
 // interface (declared by the importer, satisfied by the same methods).
 type Client interface {
